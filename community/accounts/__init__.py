@@ -1,0 +1,6 @@
+"""Accounts: registration, sign-in, password reset, profiles and settings."""
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from community.accounts import views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,93 @@
+"""Forms for accounts. Field names are part of INTERFACES.md; keep them."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+
+from community.accounts.models import RELATIONSHIPS, TEXT_SIZES, THEMES
+from community.accounts.passwords import password_problem
+from community.content import normalise_text
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(value):
+    return normalise_text(value) if isinstance(value, str) else value
+
+
+class NewPasswordMixin:
+    password = PasswordField("Password", validators=[InputRequired(message="Choose a password.")],
+                             description="At least 12 characters. A few words you will remember works well.")
+    confirm = PasswordField("Type the password again", validators=[
+        InputRequired(message="Type the password again."),
+        EqualTo("password", message="The two passwords are not the same."),
+    ])
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegistrationForm(NewPasswordMixin, FlaskForm):
+    username = StringField("Username", filters=[_strip], validators=[
+        InputRequired(message="Choose a username."),
+        Length(min=3, max=30, message="Use 3 to 30 characters."),
+        Regexp(USERNAME_PATTERN, message="Use only letters, numbers, _ and -."),
+    ], description="3 to 30 letters, numbers, _ or -. Shown to others; it need not be your real name.")
+    email = EmailField("Email", filters=[_strip], validators=[
+        InputRequired(message="Enter your email address."),
+        Length(max=254),
+        Email(message="Enter an email address like name@example.com.", check_deliverability=False),
+    ], description="Only used to reset your password. Never shown to anyone.")
+    accept_guidelines = BooleanField(
+        "I have read the community guidelines. I understand this is peer support, not medical advice.",
+        validators=[InputRequired(message="Please read and accept the community guidelines to join.")],
+    )
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Username or email", filters=[_strip],
+                        validators=[InputRequired(message="Enter your username or email.")])
+    password = PasswordField("Password", validators=[InputRequired(message="Enter your password.")])
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField("Current password",
+                                     validators=[InputRequired(message="Enter your current password.")])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", filters=[_strip], validators=[
+        InputRequired(message="Enter your email address."),
+        Email(message="Enter an email address like name@example.com.", check_deliverability=False),
+    ])
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class SettingsForm(FlaskForm):
+    display_name = StringField("Display name", filters=[_text], validators=[Optional(), Length(max=50)],
+                               description="Optional. Shown instead of your username.")
+    pronouns = StringField("Pronouns", filters=[_text], validators=[Optional(), Length(max=30)],
+                           description="Optional, for example she/her or they/them.")
+    relationship = RadioField("About me", choices=choices([("", "I'd rather not say"), *RELATIONSHIPS.items()]),
+                              default="", validate_choice=True)
+    conditions = StringField("Conditions", filters=[_text], validators=[Optional(), Length(max=200)],
+                             description="Optional. Separate them with commas, for example CRPS, migraine.")
+    bio = TextAreaField("About you", filters=[_text], validators=[Optional(), Length(max=2000)],
+                        description="Optional, up to 2,000 characters. Markdown works.")
+    theme = RadioField("Colours", choices=choices(THEMES.items()), default="system")
+    text_size = RadioField("Text size", choices=choices(TEXT_SIZES.items()), default="normal")

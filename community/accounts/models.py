@@ -1,0 +1,72 @@
+"""The member account and its profile and display preferences."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from flask_login import UserMixin
+from sqlalchemy import Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community.database import UTCDateTime, utcnow
+from community.extensions import db
+
+ROLES = ("member", "moderator", "admin")
+RELATIONSHIPS = {
+    "pain": "I live with pain",
+    "carer": "I care for someone",
+    "both": "Both",
+}
+THEMES = {"system": "Follow my device", "light": "Light", "dark": "Dark"}
+TEXT_SIZES = {"normal": "Normal", "large": "Large", "largest": "Largest"}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30))
+    # Used only to send password-reset mail; never shown on any page.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    trusted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    display_name: Mapped[str] = mapped_column(String(50), default="")
+    pronouns: Mapped[str] = mapped_column(String(30), default="")
+    relationship: Mapped[str] = mapped_column(String(10), default="")
+    conditions: Mapped[str] = mapped_column(String(200), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+
+    theme: Mapped[str] = mapped_column(String(10), default="system")
+    text_size: Mapped[str] = mapped_column(String(10), default="normal")
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    @property
+    def name(self) -> str:
+        """What other members see: the display name if set, else the username."""
+        return self.display_name or self.username
+
+    @property
+    def condition_list(self) -> list[str]:
+        return [c.strip() for c in self.conditions.split(",") if c.strip()]
+
+    @property
+    def relationship_label(self) -> str:
+        return RELATIONSHIPS.get(self.relationship, "")
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+# Usernames are unique ignoring case ("Maria" and "maria" are one name).
+Index("uq_users_username_lower", func.lower(User.username), unique=True)

@@ -1,0 +1,37 @@
+"""Idempotent seed data, and demo content for a new database."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import func
+
+from community.accounts.models import User
+from community.extensions import db
+
+DEMO_PASSWORD = "common-ground-demo"
+DEMO_MEMBERS = [
+    # username, display name, relationship, conditions, role
+    ("demo_admin", "Sam (admin)", "both", "", "admin"),
+    ("demo_moderator", "Robin (moderator)", "carer", "", "moderator"),
+    ("maria_crps", "Maria", "pain", "CRPS", "member"),
+    ("jon_back", "Jon", "pain", "Failed back surgery syndrome", "member"),
+    ("ade_cares", "Ade", "carer", "", "member"),
+]
+
+
+def seed(demo: bool = False) -> Iterator[str]:
+    if demo:
+        yield from seed_demo_members()
+
+
+def seed_demo_members() -> Iterator[str]:
+    from community.accounts.services import create_user
+
+    if db.session.scalar(db.select(func.count()).select_from(User)):
+        yield "Demo content skipped: the database already has members."
+        return
+    for username, display_name, relationship, conditions, role in DEMO_MEMBERS:
+        user = create_user(username, f"{username}@example.invalid", DEMO_PASSWORD, role=role, trusted=True)
+        user.display_name, user.relationship, user.conditions = display_name, relationship, conditions
+    db.session.commit()
+    yield f"Added {len(DEMO_MEMBERS)} demo members; each signs in with the password {DEMO_PASSWORD!r}."

@@ -1,0 +1,75 @@
+"""Changing a password, and resetting it by a single-use emailed link."""
+import re
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.both_databases
+NEW = "a brand new long password"
+
+
+def outbox(app) -> list:
+    folder = Path(app.config["MAIL_OUTBOX"])
+    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+
+
+def reset_link(app) -> str:
+    (mail,) = outbox(app)
+    body = mail.get_content()
+    return re.search(r"http://localhost(/auth/reset/\S+)", body).group(1)
+
+
+def test_change_password_needs_the_current_one(client, auth):
+    auth.login()
+    wrong = client.post_form("/settings/password", {"current_password": "nope nope nope", "password": NEW, "confirm": NEW})
+    assert wrong.status_code == 422
+    assert "That is not your current password." in wrong.get_data(as_text=True)
+    right = client.post_form("/settings/password", {"current_password": PASSWORD, "password": NEW, "confirm": NEW})
+    assert right.status_code == 302
+    auth.logout()
+    assert auth.login(password=PASSWORD).status_code == 401
+    assert auth.login(password=NEW).status_code == 302
+
+
+def test_reset_by_email_link_works_once(app, client, users):
+    response = client.post_form("/auth/reset", {"email": "MEMBER@example.org"}, follow_redirects=True)
+    assert "If an account uses that address, we have sent it a link" in response.get_data(as_text=True)
+    (mail,) = outbox(app)
+    assert mail["To"] == "member@example.org"
+    link = reset_link(app)
+
+    done = client.post_form(link, {"password": NEW, "confirm": NEW}, follow_redirects=True)
+    assert "Your password is changed and you are signed in." in done.get_data(as_text=True)
+    client.post_form("/auth/logout", page="/settings")
+
+    again = client.get(link, follow_redirects=True)
+    assert "expired or was already used" in again.get_data(as_text=True)
+    assert client.post_form("/auth/login", {"login": "member", "password": NEW}).status_code == 302
+
+
+def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(app, client, users):
+    response = client.post_form("/auth/reset", {"email": "stranger@example.org"}, follow_redirects=True)
+    assert "If an account uses that address, we have sent it a link" in response.get_data(as_text=True)
+    assert outbox(app) == []
+
+
+def test_reset_link_expires_after_an_hour(app, client, users):
+    with freeze_time("2026-01-01 10:00:00"):
+        client.post_form("/auth/reset", {"email": "member@example.org"})
+    link = reset_link(app)
+    with freeze_time("2026-01-01 10:59:00"):
+        assert client.get(link).status_code == 200
+    with freeze_time("2026-01-01 11:01:00"):
+        response = client.get(link, follow_redirects=True)
+        assert "expired or was already used" in response.get_data(as_text=True)
+
+
+def test_a_tampered_reset_link_is_refused(app, client, users):
+    client.post_form("/auth/reset", {"email": "member@example.org"})
+    link = reset_link(app)
+    response = client.get(link[:-3] + "abc", follow_redirects=True)
+    assert "expired or was already used" in response.get_data(as_text=True)

@@ -1,0 +1,109 @@
+"""Fixtures: a fresh app and database per test, a CSRF-aware client, members of each role."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from community import create_app
+from community.config import TestConfig
+from community.extensions import db
+from tests.helpers import PASSWORD, Client, skip_or_fail
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked both_databases run on SQLite and, when configured, on PostgreSQL."""
+    if "db_backend" in metafunc.fixturenames:
+        backends = ["sqlite"]
+        if metafunc.definition.get_closest_marker("both_databases"):
+            backends.append("postgresql")
+        metafunc.parametrize("db_backend", backends, scope="function")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """PostgreSQL with the schema built by the real migrations, once per run."""
+    if not TEST_DATABASE_URL:
+        skip_or_fail("TEST_DATABASE_URL is not set")
+    from flask_migrate import upgrade
+
+    app = create_app(type("PgConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL}))
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return TEST_DATABASE_URL
+
+
+def make_app(**settings):
+    return create_app(type("TestSettings", (TestConfig,), settings))
+
+
+@pytest.fixture
+def app(request, db_backend, tmp_path):
+    settings = {"MAIL_OUTBOX": str(tmp_path / "outbox")}
+    if db_backend == "postgresql":
+        settings["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    app = make_app(**settings)
+    app.test_client_class = Client
+    with app.app_context():
+        if db_backend == "sqlite":
+            db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if db_backend == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def _create(app, username, role="member", trusted=False):
+    from community.accounts.services import create_user
+
+    with app.app_context():
+        user = create_user(username, f"{username}@example.org", PASSWORD, role=role, trusted=trusted)
+        return user.id
+
+
+@pytest.fixture
+def users(app) -> dict[str, int]:
+    """One account of each role (ids); each signs in with tests.helpers.PASSWORD."""
+    return {
+        "member": _create(app, "member"),
+        "other": _create(app, "other_member"),
+        "moderator": _create(app, "moderator", role="moderator", trusted=True),
+        "admin": _create(app, "admin", role="admin", trusted=True),
+    }
+
+
+class AuthActions:
+    def __init__(self, client: Client):
+        self.client = client
+
+    def login(self, login: str = "member", password: str = PASSWORD, **extra):
+        return self.client.post_form("/auth/login", {"login": login, "password": password, **extra})
+
+    def logout(self):
+        return self.client.post_form("/auth/logout", page="/settings")
+
+
+@pytest.fixture
+def auth(client, users) -> AuthActions:
+    return AuthActions(client)

@@ -1,0 +1,56 @@
+"""Helpers shared by the tests: the CSRF-aware client, corpora, and skip-or-fail."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "a long test password"
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|name="csrf-token" content="([^"]+)"')
+
+
+def skip_or_fail(reason: str):
+    """Skip on a developer's machine; under CI=true the missing piece is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true, so this test must run)")
+    pytest.skip(reason)
+
+
+def shared_file(*parts: str) -> Path:
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        skip_or_fail(f"{path} is not here; the public test corpora live in ../shared/data/")
+    return path
+
+
+def corpus_lines(*parts: str) -> list[str]:
+    """A corpus file's lines, without comments and blanks (blns.txt holds control bytes)."""
+    text = shared_file(*parts).read_text(encoding="utf-8", errors="surrogateescape")
+    lines = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lines.append(line.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    return lines
+
+
+class Client(FlaskClient):
+    """A test client that fills in the CSRF token the way a browser's form would."""
+
+    def csrf_token(self, page: str) -> str:
+        html = self.get(page).get_data(as_text=True)
+        match = _TOKEN.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1) or match.group(2)
+
+    def post_form(self, path: str, data: dict | None = None, page: str | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token(page or path))
+        return self.post(path, data=data, **kwargs)
