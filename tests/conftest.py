@@ -107,3 +107,29 @@ class AuthActions:
 @pytest.fixture
 def auth(client, users) -> AuthActions:
     return AuthActions(client)
+
+
+# What ran against the real browser and the real PostgreSQL, said at the end of every run;
+# under CI=true a run in which either ran nothing fails.
+_RAN = {"e2e": 0, "postgresql": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call" or not report.passed:
+        return
+    if "/e2e/" in report.nodeid:
+        _RAN["e2e"] += 1
+    if "postgresql" in report.nodeid or "postgres" in report.keywords:
+        _RAN["postgresql"] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(
+        f"browser (e2e) tests passed: {_RAN['e2e']}; PostgreSQL tests passed: {_RAN['postgresql']}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.helpers import IN_CI
+    full_run = not session.config.option.keyword and not session.config.args[0:1] != ["tests"]
+    if IN_CI and exitstatus == 0 and full_run and (_RAN["e2e"] == 0 or _RAN["postgresql"] == 0):
+        session.exitstatus = 1

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figure, the baseline it is held to, and the ratio."""

@@ -1,0 +1,141 @@
+"""Browser tests: the real server in a thread, driven by Debian's Chromium through Playwright."""
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+from community.extensions import db
+from tests.conftest import make_app
+from tests.helpers import PASSWORD, skip_or_fail
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without these, Chromium keeps trying to reach Google's hosts, which this closed network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+_names = itertools.count(1)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}",
+                   MAIL_OUTBOX=str(folder / "outbox"))
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright package is not installed (make test installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did that a person would never want: scripts run, errors, other hosts."""
+
+    def __init__(self, page, base_url: str):
+        self.problems: list[str] = []
+        self.other_hosts: list[str] = []
+        host = urlsplit(base_url).netloc
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("console", self.on_console)
+        # A 4xx page (404, a form with errors) is expected; a broken stylesheet or script is not.
+        page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
+                and self.problems.append(f"{r.status} for {r.url}"))
+
+        def on_request(request):
+            parts = urlsplit(request.url)
+            if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != host:
+                self.other_hosts.append(request.url)
+        page.on("request", on_request)
+
+    def on_console(self, message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console: {message.text}")
+
+    def assert_clean(self):
+        assert self.other_hosts == [], f"requests to other hosts: {self.other_hosts}"
+        assert self.problems == [], f"the page reported: {self.problems}"
+
+
+@pytest.fixture(params=["light"])
+def color_scheme(request):
+    return request.param
+
+
+@pytest.fixture
+def context(browser, live_server, color_scheme):
+    context = browser.new_context(base_url=live_server, color_scheme=color_scheme,
+                                  reduced_motion="reduce", viewport={"width": 1024, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, live_server):
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    watch = PageWatch(page, live_server)
+    page.watch = watch
+    yield page
+    watch.assert_clean()
+
+
+@pytest.fixture
+def make_member(live_app):
+    """Create an account directly; returns its username (password: tests.helpers.PASSWORD)."""
+    from community.accounts.services import create_user
+
+    def make(prefix: str = "member", role: str = "member") -> str:
+        username = f"{prefix}{next(_names)}_{os.getpid() % 1000}"
+        with live_app.app_context():
+            create_user(username, f"{username}@example.org", PASSWORD, role=role)
+        return username
+    return make
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab, as a keyboard user would, until `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
