@@ -66,10 +66,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from community import accounts, pages
+    from community import accounts, forums, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(forums.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -6,10 +6,12 @@ source; pages print the stored HTML and never run this again.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import bleach
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
@@ -23,10 +25,20 @@ LINK_REL = "nofollow ugc noopener"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_-]{3,30})\b")
+
+
+def mentioned_names(text: str) -> set[str]:
+    """Lower-cased @names in member text, for looking up who to link and notify."""
+    return {name.lower() for name in MENTION.findall(text or "")}
+
+
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
         if name in {"href", "title"}:
             return True
+        if name == "class":
+            return value == "mention"
         return name == "rel" and value == LINK_REL
     if tag == "ol":
         return name == "start" and value.isdigit()
@@ -41,8 +53,46 @@ def _demote_headings(state) -> None:
             token.tag = f"h{level}"
 
 
+def _link_mentions(state) -> None:
+    """@name becomes a link to that member's profile, outside links and code only."""
+    mentions = state.env.get("mentions") if isinstance(state.env, dict) else None
+    if not mentions:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            depth += token.type == "link_open"
+            depth -= token.type == "link_close"
+            if token.type != "text" or depth or "@" not in token.content:
+                children.append(token)
+                continue
+            position = 0
+            for match in MENTION.finditer(token.content):
+                username = mentions.get(match.group(1).lower())
+                if username is None:
+                    continue
+                if match.start() > position:
+                    children.append(_text_token(token.content[position:match.start()]))
+                link = Token("link_open", "a", 1)
+                link.attrs = {"href": f"/u/{username}", "class": "mention"}
+                link.meta = {"mention": True}
+                children += [link, _text_token(f"@{username}"), Token("link_close", "a", -1)]
+                position = match.end()
+            children.append(_text_token(token.content[position:]) if position else token)
+        block.children = children
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
 def _render_link_open(self, tokens, idx, options, env):
-    tokens[idx].attrSet("rel", LINK_REL)
+    if not tokens[idx].meta.get("mention"):
+        tokens[idx].attrSet("rel", LINK_REL)
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -59,6 +109,7 @@ def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True, "typographer": False})
     md.enable(["linkify", "strikethrough"])
     md.core.ruler.push("demote_headings", _demote_headings)
+    md.core.ruler.push("link_mentions", _link_mentions)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
     return md
@@ -87,9 +138,12 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(source: str | None) -> str:
-    """Member Markdown to safe HTML, ready to store beside the source."""
+def render_markdown(source: str | None, mentions: Mapping[str, str] | None = None) -> str:
+    """Member Markdown to safe HTML, ready to store beside the source.
+
+    `mentions` maps lower-cased names to real usernames; only those @names become links.
+    """
     text = normalise_text(source)
     if not text:
         return ""
-    return sanitise_html(_markdown.render(text)).strip()
+    return sanitise_html(_markdown.render(text, {"mentions": dict(mentions or {})})).strip()

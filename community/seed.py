@@ -20,11 +20,17 @@ DEMO_MEMBERS = [
 
 
 def seed(demo: bool = False) -> Iterator[str]:
+    from community.forums.seed import seed_demo_threads, seed_groups
+
+    yield from seed_groups()
     if demo:
-        yield from seed_demo_members()
+        members: dict = {}
+        yield from seed_demo_members(members)
+        if members:
+            yield from seed_demo_threads(members)
 
 
-def seed_demo_members() -> Iterator[str]:
+def seed_demo_members(members: dict) -> Iterator[str]:
     from community.accounts.services import create_user
 
     if db.session.scalar(db.select(func.count()).select_from(User)):
@@ -33,5 +39,6 @@ def seed_demo_members() -> Iterator[str]:
     for username, display_name, relationship, conditions, role in DEMO_MEMBERS:
         user = create_user(username, f"{username}@example.invalid", DEMO_PASSWORD, role=role, trusted=True)
         user.display_name, user.relationship, user.conditions = display_name, relationship, conditions
+        members[username] = user
     db.session.commit()
     yield f"Added {len(DEMO_MEMBERS)} demo members; each signs in with the password {DEMO_PASSWORD!r}."

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from community import create_app
 from community.config import TestConfig
 from community.extensions import db
-from tests.helpers import PASSWORD, Client, skip_or_fail
+from tests.helpers import IN_CI, PASSWORD, Client, skip_or_fail
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -18,7 +18,7 @@ def pytest_generate_tests(metafunc):
     """Tests marked both_databases run on SQLite and, when configured, on PostgreSQL."""
     if "db_backend" in metafunc.fixturenames:
         backends = ["sqlite"]
-        if metafunc.definition.get_closest_marker("both_databases"):
+        if metafunc.definition.get_closest_marker("both_databases") and (TEST_DATABASE_URL or IN_CI):
             backends.append("postgresql")
         metafunc.parametrize("db_backend", backends, scope="function")
 

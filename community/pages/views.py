@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
 from community.extensions import db
@@ -10,7 +11,13 @@ from community.pages import bp
 
 @bp.route("/")
 def home():
-    return render_template("pages/home.html")
+    if not current_user.is_authenticated:
+        return render_template("pages/home.html")
+    from community.forums import services as forums
+
+    return render_template("pages/home.html", new_threads=forums.new_in_my_groups(current_user),
+                           unread_threads=forums.unread_watched_threads(current_user),
+                           my_groups=forums.my_group_ids(current_user))
 
 
 @bp.route("/guidelines")

@@ -1,0 +1,312 @@
+"""Forum rules: groups, threads, posts, edits, reactions, watching, reading, search."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from community.accounts.models import User
+from community.content import mentioned_names, normalise_text, render_markdown
+from community.database import utcnow
+from community.extensions import db
+from community.forums import notifications, search
+from community.forums.models import (REACTIONS, Group, Membership, Post, PostRevision, Reaction, Thread,
+                                     ThreadRead, ThreadWatch)
+from community.forums.permissions import can_read_group, is_member
+
+THREADS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+
+
+class ForumError(ValueError):
+    """A rule was broken; the message is for the member."""
+
+
+# Groups ---------------------------------------------------------------------------------
+
+def visible_groups(user, include_archived: bool = False) -> list[Group]:
+    query = select(Group).order_by(Group.position, Group.name)
+    if not include_archived:
+        query = query.where(Group.archived_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def group_by_slug(slug: str) -> Group | None:
+    return db.session.scalar(select(Group).where(Group.slug == slug))
+
+
+def my_group_ids(user) -> set[int]:
+    if not is_member(user):
+        return set()
+    return set(db.session.scalars(select(Membership.group_id).where(Membership.user_id == user.id)))
+
+
+def join_group(user, group: Group) -> None:
+    if db.session.get(Membership, (user.id, group.id)) is None:
+        db.session.add(Membership(user_id=user.id, group_id=group.id))
+        db.session.commit()
+
+
+def leave_group(user, group: Group) -> None:
+    membership = db.session.get(Membership, (user.id, group.id))
+    if membership is not None:
+        db.session.delete(membership)
+        db.session.commit()
+
+
+def group_threads(group: Group, page: int):
+    """Pinned first, then by last activity; authors and last posters loaded with the page."""
+    query = (select(Thread).where(Thread.group_id == group.id)
+             .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+             .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()))
+    return db.paginate(query, page=page, per_page=THREADS_PER_PAGE, error_out=False)
+
+
+# Threads and posts ----------------------------------------------------------------------
+
+def _mentions_for(text: str) -> dict[str, str]:
+    names = mentioned_names(text)
+    if not names:
+        return {}
+    rows = db.session.execute(select(User.username).where(func.lower(User.username).in_(names)))
+    return {username.lower(): username for (username,) in rows}
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(normalise_text(title).split())
+    if not 5 <= len(title) <= 150:
+        raise ForumError("A title needs 5 to 150 characters.")
+    return title
+
+
+def _clean_body(body: str) -> str:
+    body = normalise_text(body)
+    if not body:
+        raise ForumError("Please write something before posting.")
+    if len(body) > 20_000:
+        raise ForumError("A post can be at most 20,000 characters.")
+    return body
+
+
+def preview(body: str) -> str:
+    """The HTML a post would have, for the preview before posting (not stored)."""
+    body = normalise_text(body)
+    return render_markdown(body, _mentions_for(body))
+
+
+def create_thread(author: User, group: Group, title: str, body: str, content_warning: str = "") -> Thread:
+    now = utcnow()
+    thread = Thread(group=group, author=author, title=_clean_title(title), created_at=now,
+                    last_post_at=now, last_poster=author, post_count=0)
+    db.session.add(thread)
+    post = _add_post(thread, author, body, content_warning, now)
+    db.session.commit()
+    notifications.after_new_post(post, mentioned=_mentions_for(post.body))
+    return thread
+
+
+def create_reply(author: User, thread: Thread, body: str, content_warning: str = "") -> Post:
+    post = _add_post(thread, author, body, content_warning, utcnow())
+    db.session.commit()
+    notifications.after_new_post(post, mentioned=_mentions_for(post.body))
+    return post
+
+
+def _add_post(thread: Thread, author: User, body: str, content_warning: str, now) -> Post:
+    body = _clean_body(body)
+    post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body, _mentions_for(body)),
+                content_warning=" ".join(normalise_text(content_warning).split())[:100], created_at=now)
+    db.session.add(post)
+    thread.post_count = (thread.post_count or 0) + 1
+    thread.last_post_at, thread.last_poster = now, author
+    db.session.flush()
+    search.index_post(post.id, thread.title if thread.post_count == 1 else "", body)
+    _set_watch(author, thread, watching=True, explicit=False)
+    mark_read(author, thread, now, commit=False)
+    return post
+
+
+def is_first_post(post: Post) -> bool:
+    first_id = db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == post.thread_id))
+    return first_id == post.id
+
+
+def edit_post(post: Post, editor: User, body: str, content_warning: str = "", title: str | None = None) -> None:
+    """Keep the old text as a revision, then store the new text and its HTML."""
+    body = _clean_body(body)
+    first = is_first_post(post)
+    new_title = _clean_title(title) if first and title is not None else post.thread.title
+    db.session.add(PostRevision(post_id=post.id, editor_id=editor.id, body=post.body, body_html=post.body_html,
+                                content_warning=post.content_warning, title=post.thread.title if first else ""))
+    before = set(_mentions_for(post.body))
+    post.body, post.body_html = body, render_markdown(body, _mentions_for(body))
+    post.content_warning = " ".join(normalise_text(content_warning).split())[:100]
+    post.edited_at = utcnow()
+    post.thread.title = new_title
+    search.index_post(post.id, new_title if first else "", body)
+    db.session.commit()
+    added = {k: v for k, v in _mentions_for(body).items() if k not in before}
+    if added:
+        notifications.after_new_post(post, mentioned=added, replies=False)
+
+
+def delete_post(post: Post) -> None:
+    """Soft delete: the post stays in its place, marked as removed by its author."""
+    post.deleted_at = utcnow()
+    search.remove_post(post.id)
+    db.session.commit()
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
+                                   .options(joinedload(PostRevision.editor)).order_by(PostRevision.id)))
+
+
+def set_pinned(thread: Thread, pinned: bool) -> None:
+    thread.pinned = pinned
+    db.session.commit()
+
+
+def set_locked(thread: Thread, locked: bool) -> None:
+    thread.locked = locked
+    db.session.commit()
+
+
+# Reading a thread -----------------------------------------------------------------------
+
+@dataclass
+class ReactionSummary:
+    kind: str
+    label: str
+    count: int
+    names: list[str]
+    mine: bool
+
+
+def thread_page(thread: Thread, page: int):
+    query = (select(Post).where(Post.thread_id == thread.id).options(joinedload(Post.author)).order_by(Post.id))
+    return db.paginate(query, page=page, per_page=POSTS_PER_PAGE, error_out=False)
+
+
+def page_of_post(post: Post) -> int:
+    before = db.session.scalar(select(func.count()).select_from(Post)
+                               .where(Post.thread_id == post.thread_id, Post.id < post.id))
+    return before // POSTS_PER_PAGE + 1
+
+
+def reactions_for(posts: list[Post], viewer) -> dict[int, list[ReactionSummary]]:
+    """Every reaction on a page of posts, with who reacted, in one query."""
+    ids = [post.id for post in posts]
+    found: dict[tuple[int, str], list] = {}
+    if ids:
+        rows = db.session.execute(select(Reaction.post_id, Reaction.kind, User.id, User.username, User.display_name)
+                                  .join(User, User.id == Reaction.user_id)
+                                  .where(Reaction.post_id.in_(ids)).order_by(Reaction.created_at))
+        for post_id, kind, user_id, username, display_name in rows:
+            found.setdefault((post_id, kind), []).append((user_id, display_name or username))
+    viewer_id = viewer.id if is_member(viewer) else None
+    return {
+        post_id: [ReactionSummary(kind, label, len(people := found.get((post_id, kind), [])),
+                                  [name for _, name in people], any(uid == viewer_id for uid, _ in people))
+                  for kind, label in REACTIONS.items()]
+        for post_id in ids
+    }
+
+
+def toggle_reaction(user: User, post: Post, kind: str) -> bool:
+    """Add the reaction, or take it back if it is there; True when it is now on."""
+    if kind not in REACTIONS:
+        raise ForumError("That is not one of the reactions.")
+    existing = db.session.get(Reaction, (post.id, user.id, kind))
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.commit()
+        return False
+    db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
+    db.session.commit()
+    notifications.after_reaction(post, user)
+    return True
+
+
+def is_watching(user, thread: Thread) -> bool:
+    if not is_member(user):
+        return False
+    watch = db.session.get(ThreadWatch, (user.id, thread.id))
+    return bool(watch and watch.watching)
+
+
+def _set_watch(user: User, thread: Thread, watching: bool, explicit: bool) -> None:
+    watch = db.session.get(ThreadWatch, (user.id, thread.id))
+    if watch is None:
+        db.session.add(ThreadWatch(user_id=user.id, thread_id=thread.id, watching=watching))
+    elif explicit:
+        watch.watching = watching
+
+
+def set_watching(user: User, thread: Thread, watching: bool) -> None:
+    _set_watch(user, thread, watching, explicit=True)
+    db.session.commit()
+
+
+def mark_read(user, thread: Thread, when=None, commit: bool = True) -> None:
+    """One small upsert: the member has read this thread up to now."""
+    if not is_member(user):
+        return
+    read = db.session.get(ThreadRead, (user.id, thread.id))
+    when = when or utcnow()
+    if read is None:
+        db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, last_read_at=when))
+    elif read.last_read_at < thread.last_post_at:
+        read.last_read_at = when
+    else:
+        return
+    if commit:
+        db.session.commit()
+
+
+# The member's home ----------------------------------------------------------------------
+
+def new_in_my_groups(user, limit: int = 10) -> list[Thread]:
+    query = (select(Thread).join(Membership, and_(Membership.group_id == Thread.group_id,
+                                                  Membership.user_id == user.id))
+             .join(Group, Group.id == Thread.group_id).where(Group.archived_at.is_(None))
+             .options(joinedload(Thread.group), joinedload(Thread.last_poster))
+             .order_by(Thread.last_post_at.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def unread_watched_threads(user, limit: int = 10) -> list[Thread]:
+    """Threads I watch that have replies I have not read yet."""
+    query = (select(Thread)
+             .join(ThreadWatch, and_(ThreadWatch.thread_id == Thread.id, ThreadWatch.user_id == user.id,
+                                     ThreadWatch.watching.is_(True)))
+             .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
+             .where(or_(ThreadRead.last_read_at.is_(None), ThreadRead.last_read_at < Thread.last_post_at))
+             .options(joinedload(Thread.group), joinedload(Thread.last_poster))
+             .order_by(Thread.last_post_at.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
+# Search ---------------------------------------------------------------------------------
+
+@dataclass
+class SearchResult:
+    post: Post
+    snippet: str
+
+
+def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
+    query = normalise_text(query)[:200]
+    visible = "p.deleted_at IS NULL AND g.archived_at IS NULL"
+    params: dict = {}
+    if not is_member(viewer):
+        visible += " AND g.visibility = 'public'"
+    if group is not None and can_read_group(viewer, group):
+        visible += " AND g.id = :group_id"
+        params["group_id"] = group.id
+    hits, total = search.search_post_ids(query, visible, params, max(page, 1))
+    posts = {post.id: post for post in db.session.scalars(
+        select(Post).where(Post.id.in_([hit.post_id for hit in hits]))
+        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.group)))}
+    return [SearchResult(posts[hit.post_id], hit.snippet) for hit in hits if hit.post_id in posts], total

@@ -1,0 +1,242 @@
+"""Forum pages: groups, threads, posting, editing, reactions, watching and search."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from community.extensions import db
+from community.forums import bp, permissions, services
+from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
+from community.forums.models import Post, Thread
+from community.security import role_required
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _readable_group(slug: str):
+    group = services.group_by_slug(slug)
+    if group is None:
+        abort(404)
+    return group
+
+
+def _readable_thread(thread_id: int) -> Thread:
+    thread = db.get_or_404(Thread, thread_id)
+    if not permissions.can_read_thread(current_user, thread):
+        abort(404)  # members-only threads do not exist for visitors
+    return thread
+
+
+def _readable_post(post_id: int) -> Post:
+    post = db.get_or_404(Post, post_id)
+    if not permissions.can_read_thread(current_user, post.thread):
+        abort(404)
+    return post
+
+
+def _permalink(post: Post) -> str:
+    return url_for("forums.thread", thread_id=post.thread_id, page=services.page_of_post(post), _anchor=f"post-{post.id}")
+
+
+def _quote(post: Post) -> str:
+    quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
+    return f"> **@{post.author.username}** wrote:\n{quoted}\n\n"
+
+
+@bp.route("/groups/")
+def groups():
+    return render_template("forums/groups.html", groups=services.visible_groups(current_user),
+                           mine=services.my_group_ids(current_user))
+
+
+@bp.route("/groups/<slug>/")
+def group(slug: str):
+    group = _readable_group(slug)
+    readable = permissions.can_read_group(current_user, group)
+    threads = services.group_threads(group, _page()) if readable else None
+    return render_template("forums/group.html", group=group, threads=threads, readable=readable,
+                           joined=group.id in services.my_group_ids(current_user),
+                           can_post=permissions.can_post_in_group(current_user, group))
+
+
+@bp.route("/groups/<slug>/join", methods=["POST"])
+@login_required
+def join(slug: str):
+    group = _readable_group(slug)
+    services.join_group(current_user, group)
+    flash(f"You joined {group.name}. New threads here will show on your home page.", "success")
+    return redirect(url_for("forums.group", slug=group.slug))
+
+
+@bp.route("/groups/<slug>/leave", methods=["POST"])
+@login_required
+def leave(slug: str):
+    group = _readable_group(slug)
+    services.leave_group(current_user, group)
+    flash(f"You left {group.name}.", "info")
+    return redirect(url_for("forums.group", slug=group.slug))
+
+
+@bp.route("/groups/<slug>/new", methods=["GET", "POST"])
+@login_required
+def new_thread(slug: str):
+    group = _readable_group(slug)
+    if not permissions.can_post_in_group(current_user, group):
+        abort(403)
+    form = ThreadForm()
+    preview_html = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview_html = services.preview(form.body.data)
+        else:
+            try:
+                thread = services.create_thread(current_user, group, form.title.data, form.body.data,
+                                                form.content_warning.data or "")
+            except services.ForumError as error:
+                form.body.errors.append(str(error))
+            else:
+                return redirect(url_for("forums.thread", thread_id=thread.id))
+    status = 422 if form.errors else 200
+    return render_template("forums/new_thread.html", group=group, form=form, preview_html=preview_html), status
+
+
+@bp.route("/threads/<int:thread_id>")
+def thread(thread_id: int):
+    thread = _readable_thread(thread_id)
+    form = ReplyForm()
+    quote_id = request.args.get("quote", type=int)
+    if quote_id and not form.body.data:
+        quoted = db.session.get(Post, quote_id)
+        if quoted is not None and quoted.thread_id == thread.id and not quoted.is_deleted:
+            form.body.data = _quote(quoted)
+    return _render_thread(thread, form)
+
+
+def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200):
+    posts = services.thread_page(thread, _page())
+    services.mark_read(current_user, thread)
+    return render_template("forums/thread.html", thread=thread, posts=posts, form=form, preview_html=preview_html,
+                           reactions=services.reactions_for(posts.items, current_user),
+                           watching=services.is_watching(current_user, thread),
+                           can_reply=permissions.can_reply(current_user, thread),
+                           can_moderate=permissions.can_moderate(current_user)), status
+
+
+@bp.route("/threads/<int:thread_id>/reply", methods=["POST"])
+@login_required
+def reply(thread_id: int):
+    thread = _readable_thread(thread_id)
+    if not permissions.can_reply(current_user, thread):
+        abort(403)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            return _render_thread(thread, form, preview_html=services.preview(form.body.data))
+        try:
+            post = services.create_reply(current_user, thread, form.body.data, form.content_warning.data or "")
+        except services.ForumError as error:
+            form.body.errors.append(str(error))
+        else:
+            return redirect(_permalink(post))
+    return _render_thread(thread, form, status=422)
+
+
+@bp.route("/posts/<int:post_id>")
+def post(post_id: int):
+    return redirect(_permalink(_readable_post(post_id)))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = _readable_post(post_id)
+    if not permissions.can_edit_post(current_user, post):
+        abort(403)
+    first = services.is_first_post(post)
+    form = EditPostForm(obj=post)
+    if request.method == "GET" and first:
+        form.title.data = post.thread.title
+    preview_html = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview_html = services.preview(form.body.data)
+        else:
+            try:
+                services.edit_post(post, current_user, form.body.data, form.content_warning.data or "",
+                                   title=form.title.data if first else None)
+            except services.ForumError as error:
+                form.body.errors.append(str(error))
+            else:
+                flash("Your post is updated.", "success")
+                return redirect(_permalink(post))
+    return render_template("forums/edit_post.html", post=post, form=form, first=first,
+                           preview_html=preview_html), 422 if form.errors else 200
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete_post(post_id: int):
+    post = _readable_post(post_id)
+    if not permissions.can_delete_post(current_user, post):
+        abort(403)
+    services.delete_post(post)
+    flash("Your post is removed.", "info")
+    return redirect(_permalink(post))
+
+
+@bp.route("/posts/<int:post_id>/react", methods=["POST"])
+@login_required
+def react(post_id: int):
+    post = _readable_post(post_id)
+    if not permissions.can_react(current_user, post):
+        abort(403)
+    try:
+        services.toggle_reaction(current_user, post, request.form.get("kind", ""))
+    except services.ForumError as error:
+        abort(400, str(error))
+    return redirect(_permalink(post))
+
+
+@bp.route("/posts/<int:post_id>/revisions")
+@role_required("moderator")
+def revisions(post_id: int):
+    post = _readable_post(post_id)
+    return render_template("forums/revisions.html", post=post, revisions=services.revisions(post))
+
+
+@bp.route("/threads/<int:thread_id>/watch", methods=["POST"])
+@login_required
+def watch(thread_id: int):
+    thread = _readable_thread(thread_id)
+    watching = request.form.get("watching") == "1"
+    services.set_watching(current_user, thread, watching)
+    flash("You will be told about new replies." if watching else "You will not be told about new replies.", "info")
+    return redirect(url_for("forums.thread", thread_id=thread.id))
+
+
+@bp.route("/threads/<int:thread_id>/pin", methods=["POST"])
+@role_required("moderator")
+def pin(thread_id: int):
+    thread = _readable_thread(thread_id)
+    services.set_pinned(thread, request.form.get("pinned") == "1")
+    return redirect(url_for("forums.thread", thread_id=thread.id))
+
+
+@bp.route("/threads/<int:thread_id>/lock", methods=["POST"])
+@role_required("moderator")
+def lock(thread_id: int):
+    thread = _readable_thread(thread_id)
+    services.set_locked(thread, request.form.get("locked") == "1")
+    return redirect(url_for("forums.thread", thread_id=thread.id))
+
+
+@bp.route("/search")
+def search():
+    query = request.args.get("q", "")
+    group = services.group_by_slug(request.args.get("group", "")) if request.args.get("group") else None
+    results, total = services.search_posts(query, current_user, group, _page()) if query.strip() else ([], 0)
+    return render_template("forums/search.html", query=query, results=results, total=total, page=_page(),
+                           per_page=services.search.PER_PAGE, group=group,
+                           groups=services.visible_groups(current_user))
