@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from markupsafe import Markup, escape
 from sqlalchemy import event, text
@@ -20,6 +21,8 @@ from community.extensions import db
 PER_PAGE = 20
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
+_BLOCK_END = re.compile(r"<(?:br|hr|/p|/li|/h[3-6]|/blockquote|/pre)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS post_search USING fts5("
@@ -56,8 +59,14 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def index_post(post_id: int, title: str, body: str) -> None:
+def plain_text(html: str) -> str:
+    """What a reader sees of a post, without Markdown marks, for indexing and snippets."""
+    return unescape(_TAG.sub("", _BLOCK_END.sub(" ", html))).replace(_START, "").replace(_STOP, "")
+
+
+def index_post(post_id: int, title: str, body_html: str) -> None:
     """Add or replace one post in the index; called in the same transaction as the write."""
+    body = " ".join(plain_text(body_html).split())
     remove_post(post_id)
     if _dialect() == "sqlite":
         db.session.execute(text("INSERT INTO post_search (rowid, title, body) VALUES (:id, :title, :body)"),

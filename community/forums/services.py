@@ -121,7 +121,7 @@ def _add_post(thread: Thread, author: User, body: str, content_warning: str, now
     thread.post_count = (thread.post_count or 0) + 1
     thread.last_post_at, thread.last_poster = now, author
     db.session.flush()
-    search.index_post(post.id, thread.title if thread.post_count == 1 else "", body)
+    search.index_post(post.id, thread.title if thread.post_count == 1 else "", post.body_html)
     _set_watch(author, thread, watching=True, explicit=False)
     mark_read(author, thread, now, commit=False)
     return post
@@ -144,7 +144,7 @@ def edit_post(post: Post, editor: User, body: str, content_warning: str = "", ti
     post.content_warning = " ".join(normalise_text(content_warning).split())[:100]
     post.edited_at = utcnow()
     post.thread.title = new_title
-    search.index_post(post.id, new_title if first else "", body)
+    search.index_post(post.id, new_title if first else "", post.body_html)
     db.session.commit()
     added = {k: v for k, v in _mentions_for(body).items() if k not in before}
     if added:
