@@ -1,0 +1,102 @@
+"""Reactions, mentions, replies to watched threads, and the notifications they bring."""
+import pytest
+from freezegun import freeze_time
+
+pytestmark = pytest.mark.both_databases
+
+
+def unread_badge(client) -> str | None:
+    page = client.get("/groups/").get_data(as_text=True)
+    marker = '<span class="count-badge">'
+    if marker not in page:
+        return None
+    return page.split(marker, 1)[1].split("<", 1)[0]
+
+
+def test_reactions_toggle_count_and_name_who_reacted(client, auth, forum):
+    thread_id = forum.thread()
+    post_id = forum.first_post(thread_id)
+    auth.login("other_member")
+    response = client.post_form(f"/posts/{post_id}/react", {"kind": "support"}, page=f"/threads/{thread_id}")
+    assert response.headers["Location"].endswith(f"#post-{post_id}")
+    page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert 'value="support" class="reaction-button" aria-pressed="true"' in page
+    assert 'Sending support <span class="count">1</span>' in page
+    assert f'<span class="who" role="tooltip" id="who-{post_id}-support">other_member</span>' in page
+    client.post_form(f"/posts/{post_id}/react", {"kind": "support"}, page=f"/threads/{thread_id}")
+    page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert 'value="support" class="reaction-button" aria-pressed="false"' in page
+    assert 'role="tooltip"' not in page
+
+
+def test_no_downvotes_or_unknown_reactions(client, auth, forum):
+    thread_id = forum.thread()
+    post_id = forum.first_post(thread_id)
+    auth.login("other_member")
+    response = client.post_form(f"/posts/{post_id}/react", {"kind": "downvote"}, page=f"/threads/{thread_id}")
+    assert response.status_code == 400
+
+
+def test_mention_links_and_notifies(client, auth, forum):
+    thread_id = forum.thread()
+    forum.reply(thread_id, who="other", body="Thinking of you @Moderator and @nobody_here")
+    auth.login("moderator")
+    assert unread_badge(client) == "1"
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "other_member mentioned you in “A thread about flares”" in page
+    assert unread_badge(client) is None  # seen is read
+    thread = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert '<a href="/u/moderator" class="mention">@moderator</a>' in thread
+    assert "@nobody_here" in thread and "/u/nobody_here" not in thread
+
+
+def test_replies_notify_watchers_until_they_stop_watching(client, auth, forum):
+    thread_id = forum.thread(who="member")  # the author watches automatically
+    forum.reply(thread_id, who="other", body="first reply")
+    auth.login("member")
+    assert unread_badge(client) == "1"
+    assert "other_member replied in “A thread about flares”" in client.get("/notifications").get_data(as_text=True)
+    client.post_form(f"/threads/{thread_id}/watch", {"watching": "0"}, page=f"/threads/{thread_id}")
+    forum.reply(thread_id, who="other", body="second reply")
+    assert unread_badge(client) is None
+    forum.reply(thread_id, who="member", body="posting again does not undo an explicit stop")
+    forum.reply(thread_id, who="other", body="third reply")
+    assert unread_badge(client) is None
+
+
+def test_posting_in_a_thread_watches_it(client, auth, forum):
+    thread_id = forum.thread(who="member")
+    forum.reply(thread_id, who="other", body="I'm in")
+    forum.reply(thread_id, who="member", body="welcome")
+    auth.login("other_member")
+    assert "member replied in" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_reactions_are_grouped_per_post_per_day(client, auth, forum):
+    thread_id = forum.thread(who="member")
+    post_id = forum.first_post(thread_id)
+    with freeze_time("2026-03-01 09:00"):
+        for who in ("other_member", "moderator", "admin"):
+            client.post_form("/auth/login", {"login": who, "password": "a long test password"})
+            client.post_form(f"/posts/{post_id}/react", {"kind": "support"}, page=f"/threads/{thread_id}")
+            client.post_form("/auth/logout", page="/settings")
+    auth.login("member")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert page.count("reacted to your post") == 1
+    assert "admin and 2 others reacted to your post in “A thread about flares”" in page
+
+
+def test_each_kind_can_be_turned_off(client, auth, forum):
+    auth.login("member")
+    response = client.post_form("/settings/notifications", {"reactions": "y"}, follow_redirects=True)
+    assert "Your notification settings are saved." in response.get_data(as_text=True)
+    thread_id = forum.thread(who="member")
+    forum.reply(thread_id, who="other", body="reply to @member")  # mention and reply both off
+    assert unread_badge(client) is None
+    client.post_form("/settings/notifications", {"mentions": "y", "replies": "y"})
+    forum.reply(thread_id, who="other", body="@member again")
+    assert unread_badge(client) == "1"  # a mention, not also a reply
+
+
+def test_visitors_have_no_notifications(client):
+    assert client.get("/notifications").status_code == 302

@@ -1,0 +1,100 @@
+"""Search: ranked, highlighted, filtered to what the viewer may read, safe for any input."""
+import pytest
+
+from tests.helpers import corpus_lines
+
+pytestmark = pytest.mark.both_databases
+
+
+@pytest.fixture
+def corpus(forum):
+    forum.thread(slug="crps", title="Mirror therapy for CRPS", body="Mirror therapy eased my burning hand.")
+    forum.thread(slug="sleep-fatigue", title="Nights are long", body="Sleep comes late; mirror on the wall.")
+    forum.thread(slug="work-advocacy", title="Writing to my representative",
+                 body="Asking for better pain care <script>alert(1)</script> mirror")
+    removed = forum.thread(slug="crps", title="Something I took back", body="mirror mirror")
+    return removed
+
+
+def results(client, query, **params):
+    return client.get("/search", query_string={"q": query, **params}).get_data(as_text=True)
+
+
+def test_members_find_threads_ranked_with_highlights(client, auth, corpus):
+    auth.login()
+    page = results(client, "mirror therapy")
+    assert "1 result" in page
+    assert "Mirror therapy for CRPS" in page
+    assert "<mark>" in page
+    many = results(client, "mirror")
+    assert many.index("Mirror therapy for CRPS") < many.index("Nights are long")
+
+
+def test_stemming_finds_other_word_forms(client, auth, corpus):
+    auth.login()
+    assert "Mirror therapy for CRPS" in results(client, "burn")
+
+
+def test_visitors_search_public_groups_only(client, corpus):
+    page = results(client, "mirror")
+    assert "Writing to my representative" in page
+    assert "Mirror therapy for CRPS" not in page and "Nights are long" not in page
+
+
+def test_filter_by_group(client, auth, corpus):
+    auth.login()
+    page = results(client, "mirror", group="sleep-fatigue")
+    assert "Nights are long" in page and "Mirror therapy for CRPS" not in page
+
+
+def test_removed_posts_and_edits_update_the_index(client, auth, forum, corpus):
+    auth.login()
+    post_id = forum.first_post(corpus)
+    client.post_form(f"/posts/{post_id}/delete", page=f"/threads/{corpus}")
+    assert "Something I took back" not in results(client, "mirror")
+    thread_id = forum.thread(title="Editable thread", body="original wording")
+    post_id = forum.first_post(thread_id)
+    client.post_form(f"/posts/{post_id}/edit", {"title": "Editable thread", "body": "completely different"})
+    assert "Nothing found" in results(client, "original wording")
+    assert "Editable thread" in results(client, "different")
+
+
+def test_highlighting_cannot_inject_markup(client, auth, corpus):
+    auth.login()
+    page = results(client, "pain care")
+    assert "<mark>pain</mark>" in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_snippets_are_escaped_before_marks_are_added():
+    from community.forums.search import _START, _STOP, _highlight
+    snippet = _highlight(f'<img src=x onerror=alert(1)> {_START}pain{_STOP} </mark><script>')
+    assert str(snippet) == "&lt;img src=x onerror=alert(1)&gt; <mark>pain</mark> &lt;/mark&gt;&lt;script&gt;"
+
+
+@pytest.mark.parametrize("query", ['"', '"unbalanced', "mirror AND", "OR", "NEAR(a b)", "*", "-mirror", "^",
+                                   "col:mirror", "'; DROP TABLE posts; --", "mirror\x00", "(((", "a" * 500])
+def test_awkward_queries_never_error(client, auth, corpus, query):
+    auth.login()
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "result" in page or "Nothing found" in page
+
+
+def test_every_blns_line_gives_results_or_nothing_found(client, auth, corpus):
+    auth.login()
+    for line in corpus_lines("blns.txt"):
+        response = client.get("/search", query_string={"q": line})
+        assert response.status_code == 200, repr(line)
+
+
+def test_results_are_paged(client, auth, forum):
+    thread_id = forum.thread(title="Many replies thread", body="pacing")
+    for i in range(25):
+        forum.reply(thread_id, body=f"pacing tip {i}")
+    auth.login()
+    first = results(client, "pacing")
+    assert "26 results" in first and first.count('<li class="card">') == 20 and 'rel="next"' in first
+    second = client.get("/search", query_string={"q": "pacing", "page": 2}).get_data(as_text=True)
+    assert second.count('<li class="card">') == 6
