@@ -15,7 +15,7 @@ from community.security import role_required
 @bp.route("/groups/manage")
 @role_required("admin")
 def manage_groups():
-    return render_template("forums/manage_groups.html", groups=services.visible_groups(None, include_archived=True))
+    return render_template("forums/manage_groups.html", groups=services.list_groups(include_archived=True))
 
 
 def _save(form: GroupForm, group: Group | None):
@@ -56,7 +56,7 @@ def edit_group(slug: str):
 def move_group(slug: str):
     """Swap places with the neighbour above or below; positions are renumbered 10, 20, …"""
     group = services.group_by_slug(slug) or abort(404)
-    ordered = services.visible_groups(None, include_archived=True)
+    ordered = services.list_groups(include_archived=True)
     index = ordered.index(group)
     other = index - 1 if request.form.get("direction") == "up" else index + 1
     if 0 <= other < len(ordered):

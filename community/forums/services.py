@@ -25,7 +25,8 @@ class ForumError(ValueError):
 
 # Groups ---------------------------------------------------------------------------------
 
-def visible_groups(user, include_archived: bool = False) -> list[Group]:
+def list_groups(include_archived: bool = False) -> list[Group]:
+    """Every group in display order; anyone may see the names, permissions decide the threads."""
     query = select(Group).order_by(Group.position, Group.name)
     if not include_archived:
         query = query.where(Group.archived_at.is_(None))

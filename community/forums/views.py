@@ -47,7 +47,7 @@ def _quote(post: Post) -> str:
 
 @bp.route("/groups/")
 def groups():
-    return render_template("forums/groups.html", groups=services.visible_groups(current_user),
+    return render_template("forums/groups.html", groups=services.list_groups(),
                            mine=services.my_group_ids(current_user))
 
 
@@ -239,4 +239,4 @@ def search():
     results, total = services.search_posts(query, current_user, group, _page()) if query.strip() else ([], 0)
     return render_template("forums/search.html", query=query, results=results, total=total, page=_page(),
                            per_page=services.search.PER_PAGE, group=group,
-                           groups=services.visible_groups(current_user))
+                           groups=services.list_groups())
