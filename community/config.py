@@ -49,6 +49,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_FAILURE_LIMIT = "10 per minute"
+    RESET_MAIL_LIMIT = "5 per 10 minutes"  # per network address, so nobody floods an inbox through us
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
 

@@ -27,7 +27,7 @@ def _typed_text() -> list[tuple[str, str]]:
     if request.method != "POST" or request.content_length and request.content_length > 1_000_000:
         return []
     return [(name, value) for name, value in request.form.items(multi=True)
-            if name not in _SECRET_FIELDS and value.strip() and len(value) > 0]
+            if name not in _SECRET_FIELDS and value.strip()]
 
 
 def render_error(code: int, description: str | None = None, typed=None):

@@ -81,6 +81,7 @@ def logout():
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_MAIL_LIMIT"], methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -73,3 +73,11 @@ def test_a_tampered_reset_link_is_refused(app, client, users):
     link = reset_link(app)
     response = client.get(link[:-3] + "abc", follow_redirects=True)
     assert "expired or was already used" in response.get_data(as_text=True)
+
+
+def test_reset_requests_are_limited_per_address(app, client, users):
+    for _ in range(5):
+        assert client.post_form("/auth/reset", {"email": "member@example.org"}).status_code == 302
+    response = client.post_form("/auth/reset", {"email": "member@example.org"})
+    assert response.status_code == 429
+    assert len(outbox(app)) == 5
