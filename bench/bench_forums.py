@@ -6,29 +6,16 @@ that re-rendered Markdown or rewrote the index on view would show here at once.
 """
 from __future__ import annotations
 
-import time
-
-
-def _time(client, path, rounds=200) -> float:
-    for _ in range(10):
-        assert client.get(path).status_code == 200
-    start = time.perf_counter()
-    for _ in range(rounds):
-        client.get(path)
-    return (time.perf_counter() - start) / rounds * 1000
+from bench import bench_app, time_get
 
 
 def run():
-    from community.extensions import db
     from community.forums import services
     from community.forums.seed import seed_groups
-    from tests.conftest import make_app
-    from tests.helpers import PASSWORD, Client
+    from tests.helpers import PASSWORD
 
-    app = make_app()
-    app.test_client_class = Client
+    app = bench_app()
     with app.app_context():
-        db.create_all()
         list(seed_groups())
         from community.accounts.services import create_user
         people = [create_user(f"bench{i}", f"bench{i}@example.org", PASSWORD) for i in range(4)]
@@ -44,7 +31,7 @@ def run():
         thread_id = thread.id
     client = app.test_client()
     client.post_form("/auth/login", {"login": "bench2", "password": PASSWORD})
-    ceiling = _time(client, "/guidelines")
-    yield "forums: thread page, 20 posts (vs bare page)", _time(client, f"/threads/{thread_id}"), ceiling, "ms"
-    yield "forums: group page, 25 threads (vs bare page)", _time(client, "/groups/crps/"), ceiling, "ms"
-    yield "forums: search 'burning pacing' (vs bare page)", _time(client, "/search?q=burning+pacing"), ceiling, "ms"
+    ceiling = time_get(client, "/guidelines")
+    yield "forums: thread page, 20 posts (vs bare page)", time_get(client, f"/threads/{thread_id}"), ceiling, "ms"
+    yield "forums: group page, 25 threads (vs bare page)", time_get(client, "/groups/crps/"), ceiling, "ms"
+    yield "forums: search 'burning pacing' (vs bare page)", time_get(client, "/search?q=burning+pacing"), ceiling, "ms"

@@ -164,13 +164,11 @@ def revisions(post: Post) -> list[PostRevision]:
                                    .options(joinedload(PostRevision.editor)).order_by(PostRevision.id)))
 
 
-def set_pinned(thread: Thread, pinned: bool) -> None:
-    thread.pinned = pinned
-    db.session.commit()
-
-
-def set_locked(thread: Thread, locked: bool) -> None:
-    thread.locked = locked
+def set_thread_flag(thread: Thread, flag: str, value: bool) -> None:
+    """Pin (`pinned`) or close to replies (`locked`)."""
+    if flag not in {"pinned", "locked"}:
+        raise ForumError("Unknown thread setting.")
+    setattr(thread, flag, value)
     db.session.commit()
 
 

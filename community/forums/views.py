@@ -216,19 +216,13 @@ def watch(thread_id: int):
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 
-@bp.route("/threads/<int:thread_id>/pin", methods=["POST"])
+@bp.route("/threads/<int:thread_id>/pin", methods=["POST"], defaults={"flag": "pinned"}, endpoint="pin")
+@bp.route("/threads/<int:thread_id>/lock", methods=["POST"], defaults={"flag": "locked"}, endpoint="lock")
 @role_required("moderator")
-def pin(thread_id: int):
+def set_thread_flag(thread_id: int, flag: str):
+    """Moderators pin a thread to the top of its group, or close it to new replies."""
     thread = _readable_thread(thread_id)
-    services.set_pinned(thread, request.form.get("pinned") == "1")
-    return redirect(url_for("forums.thread", thread_id=thread.id))
-
-
-@bp.route("/threads/<int:thread_id>/lock", methods=["POST"])
-@role_required("moderator")
-def lock(thread_id: int):
-    thread = _readable_thread(thread_id)
-    services.set_locked(thread, request.form.get("locked") == "1")
+    services.set_thread_flag(thread, flag, request.form.get(flag) == "1")
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 
