@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
@@ -260,8 +262,14 @@ def mark_read(user, thread: Thread, when=None, commit: bool = True) -> None:
         read.last_read_at = when
     else:
         return
-    if commit:
+    if not commit:
+        return
+    try:
         db.session.commit()
+    except SQLAlchemyError:
+        # Read state is a convenience: a busy database must never stop someone reading.
+        db.session.rollback()
+        current_app.logger.warning("Could not record that user %s read thread %s", user.id, thread.id)
 
 
 # The member's home ----------------------------------------------------------------------

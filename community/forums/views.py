@@ -111,6 +111,8 @@ def thread(thread_id: int):
         quoted = db.session.get(Post, quote_id)
         if quoted is not None and quoted.thread_id == thread.id and not quoted.is_deleted:
             form.body.data = _quote(quoted)
+            # Quoted words keep their warning, so the reply hides them too.
+            form.content_warning.data = form.content_warning.data or quoted.content_warning
     return _render_thread(thread, form)
 
 

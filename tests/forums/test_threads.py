@@ -155,3 +155,11 @@ def test_unknown_things_are_404(client, auth, groups):
     auth.login()
     for path in ["/groups/nope/", "/threads/999", "/posts/999", "/groups/nope/new"]:
         assert client.get(path).status_code == 404, path
+
+
+def test_quoting_a_warned_post_keeps_its_warning(client, auth, forum):
+    thread_id = forum.thread(body="Details of the procedure", cw="procedure details")
+    post_id = forum.first_post(thread_id)
+    auth.login("other_member")
+    page = client.get(f"/threads/{thread_id}?quote={post_id}").get_data(as_text=True)
+    assert 'name="content_warning" type="text" value="procedure details"' in page
