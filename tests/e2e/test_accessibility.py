@@ -53,9 +53,17 @@ def test_member_pages_with_chosen_theme(page, make_member, theme, text_size):
         assert_no_violations(page, f"{path} ({theme}, {text_size})")
 
 
-def test_pages_fit_a_320px_screen(page):
+def assert_fits(page, path):
+    page.goto(path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+
+
+def test_pages_fit_a_320px_screen(page, make_member):
     page.set_viewport_size({"width": 320, "height": 640})
-    for path in VISITOR_PAGES:
-        page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+    for path in VISITOR_PAGES + ["/groups/", "/search?q=pain"]:
+        assert_fits(page, path)
+    me = make_member("a_rather_long_username_here"[:20])
+    sign_in(page, me)
+    for path in MEMBER_PAGES + ["/groups/", "/notifications", "/settings/notifications"]:
+        assert_fits(page, path.format(me=me))
