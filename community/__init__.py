@@ -37,6 +37,12 @@ def configure(app: Flask, config: type | dict | None) -> None:
         else:
             raise RuntimeError("Set SECRET_KEY in the environment (see README.md, Configuration).")
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXY_HOPS"]:
+        # Behind a proxy, the client's address (for sign-in limits) and scheme come from it.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -61,8 +67,11 @@ def register_extensions(app: Flask) -> None:
     from community.accounts.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str):
+        """The id carries a password fingerprint: a new password signs out every other session."""
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.session_fingerprint == fingerprint else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -65,6 +65,12 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     PASSWORD_HASH_METHOD = "scrypt"
     SITE_NAME = "Common Ground"
+    # The site's public address, used in mail; set it in production (see README.md).
+    BASE_URL = os.environ.get("BASE_URL") or None
+    # Host names the app answers to (comma-separated); others get 400.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none of it).
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
 
 class TestConfig(Config):

@@ -49,6 +49,17 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mail. BASE_URL when set, so a forged Host header cannot
+    point a reset link at another site; else the request's own host (development)."""
+    from flask import current_app, url_for
+
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
 def has_role(user, role: str) -> bool:
     """True when the user holds `role` or a higher one (member < moderator < admin)."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, EmailField, PasswordField, RadioField, StringField, TextAreaField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from community.accounts.models import RELATIONSHIPS, TEXT_SIZES, THEMES
 from community.accounts.passwords import password_problem
@@ -51,7 +51,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     ], description="Only used to reset your password. Never shown to anyone.")
     accept_guidelines = BooleanField(
         "I have read the community guidelines. I understand this is peer support, not medical advice.",
-        validators=[InputRequired(message="Please read and accept the community guidelines to join.")],
+        validators=[DataRequired(message="Please read and accept the community guidelines to join.")],
     )
 
 

@@ -1,6 +1,7 @@
 """The member account and its profile and display preferences."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -59,6 +60,14 @@ class User(UserMixin, db.Model):
     @property
     def relationship_label(self) -> str:
         return RELATIONSHIPS.get(self.relationship, "")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        """Changes whenever the password does (a hash of the password hash)."""
+        return hashlib.sha256(f"session:{self.password_hash}".encode()).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"

@@ -10,7 +10,7 @@ from community.accounts.forms import (ChangePasswordForm, LoginForm, Registratio
                                       ResetRequestForm, SettingsForm)
 from community.extensions import limiter
 from community.mail import send_mail
-from community.security import safe_next
+from community.security import external_url, safe_next
 
 
 def _login_failed() -> bool:
@@ -87,7 +87,7 @@ def reset_request():
     if form.validate_on_submit():
         user = services.find_by_email(form.email.data)
         if user is not None:
-            link = url_for("accounts.reset_password", token=services.make_reset_token(user), _external=True)
+            link = external_url("accounts.reset_password", token=services.make_reset_token(user))
             send_mail(user.email, "Reset your Common Ground password",
                       f"Hello {user.username},\n\nTo choose a new password, open this link within one hour:\n\n"
                       f"{link}\n\nIf you did not ask for this, you can ignore this message.\n")
@@ -140,8 +140,10 @@ def change_password():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
         else:
-            services.change_password(current_user, form.password.data)
-            flash("Your password is changed.", "success")
+            user = current_user._get_current_object()
+            services.change_password(user, form.password.data)
+            _start_session(user)  # this session goes on; every other one is signed out
+            flash("Your password is changed. Any other device you were signed in on is now signed out.", "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200
 

@@ -48,7 +48,7 @@ def test_session_is_renewed_at_login(app, client, users):
     client.post_form("/auth/login", {"login": "member", "password": PASSWORD})
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(users["member"])
+        assert session["_user_id"].startswith(f"{users['member']}:")
 
 
 def test_remember_me_sets_a_lasting_cookie(client, auth):
@@ -81,3 +81,25 @@ def test_successful_logins_do_not_count_towards_the_limit(client, auth):
     for _ in range(12):
         assert auth.login().status_code == 302
         auth.logout()
+
+
+def test_behind_a_proxy_limits_count_each_client_address(users):
+    from tests.conftest import make_app
+    from tests.helpers import Client
+    from community.extensions import db
+    app = make_app(PROXY_HOPS=1)
+    app.test_client_class = Client
+    with app.app_context():
+        db.create_all()
+        from community.accounts.services import create_user
+        create_user("someone", "someone@example.org", PASSWORD)
+    client = app.test_client()
+    for i in range(10):
+        client.post_form("/auth/login", {"login": f"nobody{i}", "password": "wrong wrong wrong"},
+                         headers={"X-Forwarded-For": "203.0.113.7"})
+    blocked = client.post_form("/auth/login", {"login": "someone", "password": PASSWORD},
+                               headers={"X-Forwarded-For": "203.0.113.7"})
+    assert blocked.status_code == 429
+    other = client.post_form("/auth/login", {"login": "someone", "password": PASSWORD},
+                             headers={"X-Forwarded-For": "198.51.100.2"})
+    assert other.status_code == 302

@@ -81,3 +81,24 @@ def test_reset_requests_are_limited_per_address(app, client, users):
     response = client.post_form("/auth/reset", {"email": "member@example.org"})
     assert response.status_code == 429
     assert len(outbox(app)) == 5
+
+
+def test_reset_links_use_base_url_whatever_the_host_header(app, client, users):
+    app.config["BASE_URL"] = "https://commonground.example"
+    evil = {"base_url": "http://evil.example"}  # every request says Host: evil.example
+    html = client.get("/auth/reset", **evil).get_data(as_text=True)
+    token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/auth/reset", data={"email": "member@example.org", "csrf_token": token}, **evil)
+    (mail,) = outbox(app)
+    assert "https://commonground.example/auth/reset/" in mail.get_content()
+    assert "evil.example" not in mail.get_content()
+
+
+def test_a_new_password_signs_out_every_other_session(app, users):
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        device.post_form("/auth/login", {"login": "member", "password": PASSWORD, "remember": "y"})
+        assert device.get("/settings").status_code == 200
+    laptop.post_form("/settings/password", {"current_password": PASSWORD, "password": NEW, "confirm": NEW})
+    assert laptop.get("/settings").status_code == 200  # the device that changed it stays in
+    assert phone.get("/settings").status_code == 302

@@ -48,6 +48,7 @@ def test_register_signs_in_and_keeps_email_private(app, client):
     ({"password": "qwerty123456", "confirm": "qwerty123456"}, "one of the most common"),
     ({"confirm": "something different"}, "The two passwords are not the same."),
     ({"accept_guidelines": None}, "Please read and accept the community guidelines"),
+    ({"accept_guidelines": "false"}, "Please read and accept the community guidelines"),
 ])
 def test_register_refuses_bad_input_and_keeps_what_was_typed(app, client, change, message):
     data = {**GOOD, **change}
