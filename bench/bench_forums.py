@@ -25,7 +25,7 @@ def run():
         thread = services.create_thread(people[0], group, "A long thread about pacing", body)
         for i in range(40):
             post = services.create_reply(people[i % 4], thread, body)
-            services.toggle_reaction(people[(i + 1) % 4], post, "support")
+            services.set_reaction(people[(i + 1) % 4], post, "support", on=True)
         for i in range(30):
             services.create_thread(people[i % 4], group, f"Another thread {i}", body)
         thread_id = thread.id

@@ -11,9 +11,9 @@ from community.forums.forms import NotificationSettingsForm
 @bp.route("/notifications")
 @login_required
 def notifications_page():
-    page = notifications.for_user(current_user, request.args.get("page", 1, type=int) or 1)
+    page = notifications.for_user(current_user, min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000))
     html = render_template("forums/notifications.html", page=page, describe=notifications.describe)
-    notifications.mark_all_read(current_user)  # one small update: seen is read
+    notifications.mark_read(current_user, page.items)  # one small update: what was shown is read
     return html
 
 

@@ -1,13 +1,15 @@
 """Notifications: mentions, replies in watched threads, and reactions grouped by day."""
 from __future__ import annotations
 
+from datetime import datetime, time, timezone
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.database import utcnow
 from community.extensions import db
-from community.forums.models import Notification, NotificationSettings, Post, Thread, ThreadWatch
+from community.forums.models import Notification, NotificationSettings, Post, Reaction, Thread, ThreadWatch
 
 PER_PAGE = 30
 KINDS = {"mentions": "mention", "replies": "reply", "reactions": "reaction"}
@@ -61,14 +63,18 @@ def after_reaction(post: Post, reactor: User) -> None:
     """One notification per post per day, its count rising, rather than one per reaction."""
     if post.author_id == reactor.id or _muted({post.author_id}, "reactions"):
         return
-    key = f"reaction:{post.id}:{utcnow().date().isoformat()}"
+    today = utcnow().date()
+    key = f"reaction:{post.id}:{today.isoformat()}"
+    day_start = datetime.combine(today, time.min, tzinfo=timezone.utc)
+    people = db.session.scalar(select(func.count(func.distinct(Reaction.user_id))).where(
+        Reaction.post_id == post.id, Reaction.user_id != post.author_id, Reaction.created_at >= day_start)) or 1
     existing = db.session.scalar(select(Notification).where(Notification.user_id == post.author_id,
                                                             Notification.group_key == key))
     if existing is None:
         db.session.add(Notification(user_id=post.author_id, kind="reaction", actor_id=reactor.id,
-                                    thread_id=post.thread_id, post_id=post.id, group_key=key))
+                                    thread_id=post.thread_id, post_id=post.id, group_key=key, count=people))
     else:
-        existing.count += 1
+        existing.count = people  # people, not clicks: one member's four reactions count once
         existing.actor_id = reactor.id
         existing.read_at = None
         existing.created_at = utcnow()
@@ -87,10 +93,12 @@ def for_user(user, page: int):
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 
 
-def mark_all_read(user) -> None:
-    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-                       .values(read_at=utcnow()))
-    db.session.commit()
+def mark_read(user, shown: list[Notification]) -> None:
+    unread = [n.id for n in shown if n.read_at is None]
+    if unread:
+        db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.id.in_(unread))
+                           .values(read_at=utcnow()))
+        db.session.commit()
 
 
 def describe(notification: Notification) -> str:

@@ -87,14 +87,19 @@ class Hit:
     snippet: Markup
 
 
-def _fts5_query(query: str) -> str | None:
-    """Any input becomes a safe FTS5 query: each word quoted, all required, last one a prefix."""
-    words = _WORD.findall(query)[:12]
-    if not words:
-        return None
-    quoted = ['"' + word.replace('"', '') + '"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+def _words(query: str) -> list[str]:
+    """Any input becomes plain words (letters, digits, _): no operator survives."""
+    return _WORD.findall(query)[:12]
+
+
+def _fts5_query(words: list[str]) -> str:
+    """Every word required, the last one a prefix (so "mirr" finds "mirror")."""
+    return " ".join(f'"{word}"' for word in words) + "*"
+
+
+def _tsquery(words: list[str]) -> str:
+    """The same on PostgreSQL: to_tsquery syntax, words only, the last one a prefix."""
+    return " & ".join(words[:-1] + [f"{words[-1]}:*"])
 
 
 def _highlight(snippet: str) -> Markup:
@@ -106,14 +111,14 @@ def search_post_ids(query: str, visible_filter_sql: str, params: dict, page: int
     """Ranked hits among posts passing `visible_filter_sql` (a WHERE clause on posts p,
     threads t, groups g), and the total number of hits."""
     offset = (page - 1) * PER_PAGE
+    words = _words(query)
+    if not words:
+        return [], 0
     if _dialect() == "sqlite":
-        match = _fts5_query(query)
-        if match is None:
-            return [], 0
         base = ("FROM post_search JOIN posts p ON p.id = post_search.rowid "
                 "JOIN threads t ON t.id = p.thread_id JOIN groups g ON g.id = t.group_id "
                 f"WHERE post_search MATCH :match AND {visible_filter_sql}")
-        args = {**params, "match": match}
+        args = {**params, "match": _fts5_query(words)}
         total = db.session.execute(text(f"SELECT count(*) {base}"), args).scalar_one()
         rows = db.session.execute(text(
             f"SELECT p.id, snippet(post_search, 1, '{_START}', '{_STOP}', '…', 24) AS snip, "
@@ -121,18 +126,16 @@ def search_post_ids(query: str, visible_filter_sql: str, params: dict, page: int
             f"{base} ORDER BY bm25(post_search, 4.0, 1.0), p.id DESC LIMIT :limit OFFSET :offset"),
             {**args, "limit": PER_PAGE, "offset": offset}).all()
     else:
-        if not _WORD.search(query):
-            return [], 0
         base = ("FROM post_search s JOIN posts p ON p.id = s.post_id "
                 "JOIN threads t ON t.id = p.thread_id JOIN groups g ON g.id = t.group_id, "
-                "websearch_to_tsquery('english', :query) q "
+                "to_tsquery('english', :query) q "
                 f"WHERE s.document @@ q AND {visible_filter_sql}")
-        args = {**params, "query": query}
+        args = {**params, "query": _tsquery(words)}
         total = db.session.execute(text(f"SELECT count(*) {base}"), args).scalar_one()
+        headline = f"'StartSel={_START}, StopSel={_STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…'"
         rows = db.session.execute(text(
-            "SELECT p.id, ts_headline('english', s.body, q, "
-            f"'StartSel={_START}, StopSel={_STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…') AS snip, "
-            "'' AS title_snip "
+            f"SELECT p.id, ts_headline('english', s.body, q, {headline}) AS snip, "
+            f"ts_headline('english', s.title, q, {headline}) AS title_snip "
             f"{base} ORDER BY ts_rank(s.document, q) DESC, p.id DESC LIMIT :limit OFFSET :offset"),
             {**args, "limit": PER_PAGE, "offset": offset}).all()
     hits = [Hit(row[0], _highlight(row[1] if _START in (row[1] or "") or not row[2] else row[2])) for row in rows]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
@@ -103,7 +103,8 @@ def create_thread(author: User, group: Group, title: str, body: str, content_war
     thread = Thread(group=group, author=author, title=_clean_title(title), created_at=now,
                     last_post_at=now, last_poster=author, post_count=0)
     db.session.add(thread)
-    post = _add_post(thread, author, body, content_warning, now)
+    db.session.flush()
+    post = _add_post(thread, author, body, content_warning, now, first=True)
     db.session.commit()
     notifications.after_new_post(post, mentioned=_mentions_for(post.body))
     return thread
@@ -116,15 +117,15 @@ def create_reply(author: User, thread: Thread, body: str, content_warning: str =
     return post
 
 
-def _add_post(thread: Thread, author: User, body: str, content_warning: str, now) -> Post:
+def _add_post(thread: Thread, author: User, body: str, content_warning: str, now, first: bool = False) -> Post:
     body = _clean_body(body)
     post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body, _mentions_for(body)),
                 content_warning=" ".join(normalise_text(content_warning).split())[:100], created_at=now)
     db.session.add(post)
-    thread.post_count = (thread.post_count or 0) + 1
+    thread.post_count = Thread.post_count + 1  # in SQL: two replies at once both count
     thread.last_post_at, thread.last_poster = now, author
     db.session.flush()
-    search.index_post(post.id, thread.title if thread.post_count == 1 else "", post.body_html)
+    search.index_post(post.id, thread.title if first else "", post.body_html)
     _set_watch(author, thread, watching=True, explicit=False)
     mark_read(author, thread, now, commit=False)
     return post
@@ -157,7 +158,10 @@ def edit_post(post: Post, editor: User, body: str, content_warning: str = "", ti
 def delete_post(post: Post) -> None:
     """Soft delete: the post stays in its place, marked as removed by its author."""
     post.deleted_at = utcnow()
-    search.remove_post(post.id)
+    if is_first_post(post):
+        search.index_post(post.id, post.thread.title, "")  # the thread stays findable by title
+    else:
+        search.remove_post(post.id)
     db.session.commit()
 
 
@@ -215,19 +219,26 @@ def reactions_for(posts: list[Post], viewer) -> dict[int, list[ReactionSummary]]
     }
 
 
-def toggle_reaction(user: User, post: Post, kind: str) -> bool:
-    """Add the reaction, or take it back if it is there; True when it is now on."""
+def set_reaction(user: User, post: Post, kind: str, on: bool) -> None:
+    """Put a reaction on or take it off. The button says which, so a double click or a
+    second tab cannot flip it back."""
     if kind not in REACTIONS:
         raise ForumError("That is not one of the reactions.")
     existing = db.session.get(Reaction, (post.id, user.id, kind))
+    if not on:
+        if existing is not None:
+            db.session.delete(existing)
+            db.session.commit()
+        return
     if existing is not None:
-        db.session.delete(existing)
-        db.session.commit()
-        return False
+        return
     db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same click arrived twice at once: it is on either way
+        db.session.rollback()
+        return
     notifications.after_reaction(post, user)
-    return True
 
 
 def is_watching(user, thread: Thread) -> bool:
@@ -258,7 +269,7 @@ def mark_read(user, thread: Thread, when=None, commit: bool = True) -> None:
     when = when or utcnow()
     if read is None:
         db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, last_read_at=when))
-    elif read.last_read_at < thread.last_post_at:
+    elif read.last_read_at < when:
         read.last_read_at = when
     else:
         return
@@ -289,6 +300,7 @@ def unread_watched_threads(user, limit: int = 10) -> list[Thread]:
              .join(ThreadWatch, and_(ThreadWatch.thread_id == Thread.id, ThreadWatch.user_id == user.id,
                                      ThreadWatch.watching.is_(True)))
              .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
+             .join(Group, Group.id == Thread.group_id).where(Group.archived_at.is_(None))
              .where(or_(ThreadRead.last_read_at.is_(None), ThreadRead.last_read_at < Thread.last_post_at))
              .options(joinedload(Thread.group), joinedload(Thread.last_poster))
              .order_by(Thread.last_post_at.desc()).limit(limit))
@@ -305,11 +317,14 @@ class SearchResult:
 
 def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
     query = normalise_text(query)[:200]
-    visible = "p.deleted_at IS NULL AND g.archived_at IS NULL"
+    # Removed posts are already out of the index (a removed opening post keeps only its title).
+    visible = "g.archived_at IS NULL"
     params: dict = {}
     if not is_member(viewer):
         visible += " AND g.visibility = 'public'"
-    if group is not None and can_read_group(viewer, group):
+    if group is not None:
+        if not can_read_group(viewer, group):
+            return [], 0
         visible += " AND g.id = :group_id"
         params["group_id"] = group.id
     hits, total = search.search_post_ids(query, visible, params, max(page, 1))

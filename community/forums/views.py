@@ -12,7 +12,8 @@ from community.security import role_required
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    """The ?page= number, kept to a sane range whatever was typed in the address bar."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
 
 
 def _readable_group(slug: str):
@@ -118,7 +119,8 @@ def thread(thread_id: int):
 
 def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200):
     posts = services.thread_page(thread, _page())
-    services.mark_read(current_user, thread)
+    if posts.items:  # read up to the newest post shown, not the newest in the thread
+        services.mark_read(current_user, thread, max(post.created_at for post in posts.items))
     return render_template("forums/thread.html", thread=thread, posts=posts, form=form, preview_html=preview_html,
                            reactions=services.reactions_for(posts.items, current_user),
                            watching=services.is_watching(current_user, thread),
@@ -194,8 +196,9 @@ def react(post_id: int):
     post = _readable_post(post_id)
     if not permissions.can_react(current_user, post):
         abort(403)
+    kind, _, state = request.form.get("reaction", "").partition(":")
     try:
-        services.toggle_reaction(current_user, post, request.form.get("kind", ""))
+        services.set_reaction(current_user, post, kind, on=state != "off")
     except services.ForumError as error:
         abort(400, str(error))
     return redirect(_permalink(post))

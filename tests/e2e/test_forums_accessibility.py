@@ -67,7 +67,7 @@ def forum(live_app, make_member) -> Forum:
         mistake = services.create_reply(me, thread, "Posted twice by mistake.")
         services.delete_post(mistake)
         for kind in ("support", "metoo"):
-            services.toggle_reaction(them, first, kind)
+            services.set_reaction(them, first, kind, on=True)
         services.edit_post(first, me, first.body + "\n\nEdited to add: it is better now.", "procedure details",
                            title=thread.title)
         public = services.create_thread(me, _group(PUBLIC_GROUP), f"Asking work for adjustments {word}",

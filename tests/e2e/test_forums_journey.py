@@ -208,7 +208,7 @@ def test_who_reacted_shows_on_focus_and_escape_hides_it(page, make_member, live_
         thread = services.create_thread(find_by_username(author), services.group_by_slug(GROUP),
                                         "Reactions tooltip thread", "Hello there")
         post = db.session.scalar(db.select(services.Post).where(services.Post.thread_id == thread.id))
-        services.toggle_reaction(find_by_username(reactor), post, "support")
+        services.set_reaction(find_by_username(reactor), post, "support", on=True)
         thread_id = thread.id
     sign_in(page, author)
     page.goto(f"/threads/{thread_id}")

@@ -17,15 +17,16 @@ def test_reactions_toggle_count_and_name_who_reacted(client, auth, forum):
     thread_id = forum.thread()
     post_id = forum.first_post(thread_id)
     auth.login("other_member")
-    response = client.post_form(f"/posts/{post_id}/react", {"kind": "support"}, page=f"/threads/{thread_id}")
+    response = client.post_form(f"/posts/{post_id}/react", {"reaction": "support:on"}, page=f"/threads/{thread_id}")
     assert response.headers["Location"].endswith(f"#post-{post_id}")
+    client.post_form(f"/posts/{post_id}/react", {"reaction": "support:on"}, page=f"/threads/{thread_id}")  # a double click
     page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
-    assert 'value="support" class="reaction-button" aria-pressed="true"' in page
+    assert 'value="support:off" class="reaction-button" aria-pressed="true"' in page
     assert 'Sending support <span class="count">1</span>' in page
     assert f'<span class="who" role="tooltip" id="who-{post_id}-support">other_member</span>' in page
-    client.post_form(f"/posts/{post_id}/react", {"kind": "support"}, page=f"/threads/{thread_id}")
+    client.post_form(f"/posts/{post_id}/react", {"reaction": "support:off"}, page=f"/threads/{thread_id}")
     page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
-    assert 'value="support" class="reaction-button" aria-pressed="false"' in page
+    assert 'value="support:on" class="reaction-button" aria-pressed="false"' in page
     assert 'role="tooltip"' not in page
 
 
@@ -33,7 +34,7 @@ def test_no_downvotes_or_unknown_reactions(client, auth, forum):
     thread_id = forum.thread()
     post_id = forum.first_post(thread_id)
     auth.login("other_member")
-    response = client.post_form(f"/posts/{post_id}/react", {"kind": "downvote"}, page=f"/threads/{thread_id}")
+    response = client.post_form(f"/posts/{post_id}/react", {"reaction": "downvote:on"}, page=f"/threads/{thread_id}")
     assert response.status_code == 400
 
 
@@ -78,7 +79,8 @@ def test_reactions_are_grouped_per_post_per_day(client, auth, forum):
     with freeze_time("2026-03-01 09:00"):
         for who in ("other_member", "moderator", "admin"):
             client.post_form("/auth/login", {"login": who, "password": "a long test password"})
-            client.post_form(f"/posts/{post_id}/react", {"kind": "support"}, page=f"/threads/{thread_id}")
+            for kind in ("support", "metoo"):  # two reactions from one person count as one person
+                client.post_form(f"/posts/{post_id}/react", {"reaction": f"{kind}:on"}, page=f"/threads/{thread_id}")
             client.post_form("/auth/logout", page="/settings")
     auth.login("member")
     page = client.get("/notifications").get_data(as_text=True)
@@ -100,3 +102,24 @@ def test_each_kind_can_be_turned_off(client, auth, forum):
 
 def test_visitors_have_no_notifications(client):
     assert client.get("/notifications").status_code == 302
+
+
+def test_reading_the_first_page_leaves_later_replies_unread(client, auth, forum):
+    thread_id = forum.thread(who="member")
+    for i in range(25):
+        forum.reply(thread_id, who="other", body=f"reply {i}")
+    auth.login("member")
+    client.get(f"/threads/{thread_id}")
+    assert "A thread about flares" in client.get("/").get_data(as_text=True).split("New in your groups")[0]
+    client.get(f"/threads/{thread_id}?page=2")
+    assert "No new replies in the threads you watch." in client.get("/").get_data(as_text=True)
+
+
+def test_only_the_notifications_shown_are_marked_read(client, auth, forum):
+    thread_id = forum.thread(who="member")
+    for i in range(35):
+        forum.reply(thread_id, who="other", body=f"reply {i}")
+    auth.login("member")
+    assert unread_badge(client) == "35"
+    client.get("/notifications")
+    assert unread_badge(client) == "5"

@@ -98,3 +98,29 @@ def test_results_are_paged(client, auth, forum):
     assert "26 results" in first and first.count('<li class="card">') == 20 and 'rel="next"' in first
     second = client.get("/search", query_string={"q": "pacing", "page": 2}).get_data(as_text=True)
     assert second.count('<li class="card">') == 6
+
+
+def test_the_last_word_is_a_prefix_on_both_databases(client, auth, corpus):
+    auth.login()
+    assert "Mirror therapy for CRPS" in results(client, "therapy mirr")
+
+
+def test_a_removed_opening_post_leaves_its_title_findable(client, auth, forum):
+    thread_id = forum.thread(title="Findable by its title", body="zebra crossing")
+    auth.login()
+    client.post_form(f"/posts/{forum.first_post(thread_id)}/delete", page=f"/threads/{thread_id}")
+    assert "Findable by its title" in results(client, "findable")
+    assert "Nothing found" in results(client, "zebra")
+
+
+def test_a_visitor_filtering_by_a_members_only_group_finds_nothing(client, corpus):
+    page = results(client, "mirror", group="crps")
+    assert "Nothing found" in page and "Writing to my representative" not in page
+
+
+@pytest.mark.parametrize("page_number", ["0", "-3", "abc", str(10 ** 20)])
+def test_any_page_number_is_answered(client, auth, corpus, page_number):
+    auth.login()
+    for path in ["/search?q=mirror", "/groups/crps/", "/notifications"]:
+        response = client.get(f"{path}{'&' if '?' in path else '?'}page={page_number}")
+        assert response.status_code == 200, path
