@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
         return {
             "nav_links": [(label, url_for(endpoint), endpoint) for label, endpoint, _ in _nav_links(app)],
             "has_role": lambda role: has_role(current_user, role),
+            "page_exists": lambda endpoint: endpoint in app.view_functions,
             "theme": theme or "system",
             "text_size": text_size or "normal",
         }

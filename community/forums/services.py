@@ -22,7 +22,11 @@ POSTS_PER_PAGE = 20
 
 
 class ForumError(ValueError):
-    """A rule was broken; the message is for the member."""
+    """A rule was broken; the message is for the member, `field` says which field it concerns."""
+
+    def __init__(self, message: str, field: str = "body"):
+        super().__init__(message)
+        self.field = field
 
 
 # Groups ---------------------------------------------------------------------------------
@@ -79,7 +83,7 @@ def _mentions_for(text: str) -> dict[str, str]:
 def _clean_title(title: str) -> str:
     title = " ".join(normalise_text(title).split())
     if not 5 <= len(title) <= 150:
-        raise ForumError("A title needs 5 to 150 characters.")
+        raise ForumError("A title needs 5 to 150 characters.", field="title")
     return title
 
 
@@ -285,13 +289,15 @@ def mark_read(user, thread: Thread, when=None, commit: bool = True) -> None:
 
 # The member's home ----------------------------------------------------------------------
 
-def new_in_my_groups(user, limit: int = 10) -> list[Thread]:
-    query = (select(Thread).join(Membership, and_(Membership.group_id == Thread.group_id,
-                                                  Membership.user_id == user.id))
+def new_in_my_groups(user, limit: int = 10) -> list[tuple[Thread, bool]]:
+    """The latest threads in my groups, each with whether it has posts I have not read."""
+    query = (select(Thread, ThreadRead.last_read_at)
+             .join(Membership, and_(Membership.group_id == Thread.group_id, Membership.user_id == user.id))
              .join(Group, Group.id == Thread.group_id).where(Group.archived_at.is_(None))
+             .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
              .options(joinedload(Thread.group), joinedload(Thread.last_poster))
              .order_by(Thread.last_post_at.desc()).limit(limit))
-    return list(db.session.scalars(query))
+    return [(thread, read_at is None or read_at < thread.last_post_at) for thread, read_at in db.session.execute(query)]
 
 
 def unread_watched_threads(user, limit: int = 10) -> list[Thread]:

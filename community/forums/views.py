@@ -96,7 +96,7 @@ def new_thread(slug: str):
                 thread = services.create_thread(current_user, group, form.title.data, form.body.data,
                                                 form.content_warning.data or "")
             except services.ForumError as error:
-                form.body.errors.append(str(error))
+                form[error.field].errors.append(str(error))
             else:
                 return redirect(url_for("forums.thread", thread_id=thread.id))
     status = 422 if form.errors else 200
@@ -141,7 +141,7 @@ def reply(thread_id: int):
         try:
             post = services.create_reply(current_user, thread, form.body.data, form.content_warning.data or "")
         except services.ForumError as error:
-            form.body.errors.append(str(error))
+            form[error.field].errors.append(str(error))
         else:
             return redirect(_permalink(post))
     return _render_thread(thread, form, status=422)
@@ -171,7 +171,7 @@ def edit_post(post_id: int):
                 services.edit_post(post, current_user, form.body.data, form.content_warning.data or "",
                                    title=form.title.data if first else None)
             except services.ForumError as error:
-                form.body.errors.append(str(error))
+                form[error.field].errors.append(str(error))
             else:
                 flash("Your post is updated.", "success")
                 return redirect(_permalink(post))
@@ -179,12 +179,15 @@ def edit_post(post_id: int):
                            preview_html=preview_html), 422 if form.errors else 200
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):
+    """Asks first (WCAG 3.3.4): removing is not undone."""
     post = _readable_post(post_id)
     if not permissions.can_delete_post(current_user, post):
         abort(403)
+    if request.method == "GET":
+        return render_template("forums/delete_post.html", post=post)
     services.delete_post(post)
     flash("Your post is removed.", "info")
     return redirect(_permalink(post))

@@ -131,7 +131,7 @@ def test_thread_reply_notification_reaction_and_search_by_keyboard(page, second_
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
 
     # The author reacts to the reply, with Space this time: Sending support.
-    support = f"#post-{reply_id} button[name=kind][value=support]"
+    support = f"#post-{reply_id} button[name=reaction][value^='support:']"
     expect(page.locator(support)).to_have_attribute("aria-pressed", "false")
     with page.expect_navigation():
         press(page, support, key="Space")
@@ -214,7 +214,7 @@ def test_who_reacted_shows_on_focus_and_escape_hides_it(page, make_member, live_
     page.goto(f"/threads/{thread_id}")
     names = page.locator(".who")
     expect(names).to_be_hidden()
-    tab_to(page, "button.reaction-button[value=support]")
+    tab_to(page, "button.reaction-button[value^='support:']")
     expect(names).to_be_visible()
     expect(names).to_have_text(reactor)
     page.keyboard.press("Escape")

@@ -1,8 +1,10 @@
 """Groups: the seeded list, who sees what, joining, and admins managing groups."""
+from urllib.parse import urlsplit
+
 import pytest
 
 from community.extensions import db
-from community.forums.models import Group
+from community.forums.models import Group, Membership
 from community.forums.seed import GROUPS, seed_groups
 
 pytestmark = pytest.mark.both_databases
@@ -49,9 +51,15 @@ def test_join_and_leave_drive_the_home_feed(client, auth, forum):
     assert "Flare after the cold snap" not in client.get("/").get_data(as_text=True)
 
 
-def test_joining_needs_an_account(client, groups):
-    response = client.post("/groups/crps/join", data={})
-    assert response.status_code in (302, 400)
+def test_joining_needs_an_account(app, client, groups):
+    # A valid token, so a refusal can only come from the sign-in check, not from CSRF. A visitor's
+    # group page has no join form (and no token), so the token comes from the sign-in page.
+    assert "Join group" not in client.get("/groups/crps/").get_data(as_text=True)
+    response = client.post_form("/groups/crps/join", page="/auth/login")
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/auth/login"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 0
 
 
 @pytest.mark.parametrize("who, status", [("member", 403), ("moderator", 403), ("admin", 200)])
@@ -92,3 +100,14 @@ def test_admin_creates_edits_reorders_and_archives(app, client, auth, groups):
     assert client.get("/groups/migraine/new").status_code == 403  # archived: read only
     client.post_form("/groups/migraine/archive", {"archived": "0"}, page="/groups/manage")
     assert ">Migraine and headache</a>" in client.get("/groups/").get_data(as_text=True)
+
+
+def test_home_marks_what_is_new_in_my_groups(client, auth, forum):
+    seen = forum.thread(who="other", title="Thread I have read")
+    forum.thread(who="other", title="Thread I have not read")
+    auth.login()
+    client.post_form("/groups/crps/join", page="/groups/crps/")
+    client.get(f"/threads/{seen}")
+    home = client.get("/").get_data(as_text=True)
+    assert '<span class="badge">New</span> <a href="/threads/2">Thread I have not read</a>' in home
+    assert f'<li><a href="/threads/{seen}">Thread I have read</a>' in home

@@ -163,3 +163,23 @@ def test_quoting_a_warned_post_keeps_its_warning(client, auth, forum):
     auth.login("other_member")
     page = client.get(f"/threads/{thread_id}?quote={post_id}").get_data(as_text=True)
     assert 'name="content_warning" type="text" value="procedure details"' in page
+
+
+def test_removing_asks_first(client, auth, forum):
+    thread_id = forum.thread()
+    post_id = forum.first_post(thread_id)
+    auth.login()
+    page = client.get(f"/posts/{post_id}/delete").get_data(as_text=True)
+    assert "Remove your post?" in page and "You cannot undo this." in page and "Keep it" in page
+    assert "This post was removed" not in client.get(f"/threads/{thread_id}").get_data(as_text=True)
+
+
+def test_a_blank_title_in_an_edit_is_reported_on_the_title(client, auth, forum):
+    thread_id = forum.thread()
+    post_id = forum.first_post(thread_id)
+    auth.login()
+    response = client.post_form(f"/posts/{post_id}/edit", {"title": "", "body": "kept words"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<p class="error" id="title-error">A title needs 5 to 150 characters.</p>' in page
+    assert "kept words</textarea>" in page
