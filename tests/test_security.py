@@ -1,4 +1,6 @@
 """The security baseline: CSRF, headers on every response, size limits, role checks."""
+import importlib
+
 import pytest
 from flask import Blueprint
 
@@ -48,9 +50,41 @@ def test_session_cookie_flags(client, users):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_production_cookies_are_secure():
+@pytest.fixture
+def fresh_config(monkeypatch):
+    """community.config imported again under the environment a test sets; put back afterwards."""
+    import community.config
+
+    for name in ("FLASK_DEBUG", "SESSION_COOKIE_SECURE"):
+        monkeypatch.delenv(name, raising=False)
+    yield lambda: importlib.reload(community.config)
+    monkeypatch.undo()
+    importlib.reload(community.config)
+
+
+def test_production_cookies_are_secure(fresh_config, monkeypatch):
+    config = fresh_config().Config
+    assert config.DEBUG is False
+    assert config.SESSION_COOKIE_SECURE is True
+    assert config.REMEMBER_COOKIE_SECURE is True
+
+
+@pytest.mark.parametrize("value", ["1", "true"])
+def test_debug_cookies_work_over_plain_http(fresh_config, monkeypatch, value):
+    monkeypatch.setenv("FLASK_DEBUG", value)
+    config = fresh_config().Config
+    assert config.DEBUG is True
+    assert config.SESSION_COOKIE_SECURE is False
+    assert config.REMEMBER_COOKIE_SECURE is False
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    from community import create_app
     from community.config import Config
-    assert Config.SESSION_COOKIE_SECURE is True or Config.DEBUG
+
+    production = type("NoSecret", (Config,), {"SECRET_KEY": None, "TESTING": False, "DEBUG": False})
+    with pytest.raises(RuntimeError, match="Set SECRET_KEY in the environment"):
+        create_app(production)
 
 
 def test_too_large_requests_get_413(client):

@@ -1,4 +1,6 @@
 """Search: ranked, highlighted, filtered to what the viewer may read, safe for any input."""
+import re
+
 import pytest
 
 from tests.helpers import corpus_lines
@@ -82,11 +84,23 @@ def test_awkward_queries_never_error(client, auth, corpus, query):
     assert "result" in page or "Nothing found" in page
 
 
+_RESULTS_TITLE = re.compile(r'<h2 id="results-title">(.*?)</h2>', re.S)
+
+
 def test_every_blns_line_gives_results_or_nothing_found(client, auth, corpus):
     auth.login()
     for line in corpus_lines("blns.txt"):
         response = client.get("/search", query_string={"q": line})
         assert response.status_code == 200, repr(line)
+        page = response.get_data(as_text=True)
+        titles = _RESULTS_TITLE.findall(page)
+        if not line.strip():
+            # Only spaces (the corpus has tabs, NBSP-free blanks, ...): no search, no results section.
+            assert titles == [] and 'aria-labelledby="results-title"' not in page, repr(line)
+            continue
+        assert len(titles) == 1, f"{line!r}: expected one results heading, found {titles}"
+        heading = titles[0].strip()
+        assert re.fullmatch(r"[1-9]\d* results?|Nothing found", heading), f"{line!r}: heading {heading!r}"
 
 
 def test_results_are_paged(client, auth, forum):
