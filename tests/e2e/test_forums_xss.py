@@ -47,6 +47,7 @@ from tests.helpers import PASSWORD, corpus_lines
 PAYLOADS = ("xss", "payloadbox-xss-payload-list.txt")
 BODIES_PER_THREAD = 200
 TITLES_PER_GROUP = 1000
+SEARCH_WORDS = ["script", "alert", "img", "onerror", "svg", "javascript", "iframe", "src", "body", "onload"]
 WAIT_FOR_WRITER = 120  # seconds without news from the writer before the test gives up
 _names = itertools.count(1)
 
@@ -224,6 +225,14 @@ class Reading:
             assert found["heading"] == thread.title, f"{thread.path}: the heading does not read as posted"
             self.bodies_shown += found["posts"]
 
+    def search(self, word: str) -> int:
+        """Read the first result pages for `word`; returns how many highlighted snippets were shown."""
+        shown = 0
+        for number in (1, 2, 3):
+            self.read(f"/search?q={word}&page={number}")
+            shown += self.page.locator(".snippet mark").count() and self.page.locator(".snippet").count()
+        return shown
+
     def title_group(self, group: TitleGroup) -> None:
         seen: dict[str, str] = {}
         for number in range(1, math.ceil(len(group.titles) / services.THREADS_PER_PAGE) + 1):
@@ -285,6 +294,10 @@ def test_posts_and_titles_from_the_xss_list_render_inert(trapped_page, writer, m
             reading.body_thread(item)
         else:
             reading.title_group(item)
+
+    # Search highlights payload text inside snippets: read the words payloads are made of.
+    snippets = sum(reading.search(word) for word in SEARCH_WORDS)
+    assert snippets >= len(SEARCH_WORDS) * 10, f"only {snippets} highlighted snippets were read"
 
     lines = len(corpus_lines(*PAYLOADS))
     assert rejected == [], f"{len(rejected)} payloads were refused: {rejected[:5]}"
