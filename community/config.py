@@ -49,6 +49,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_FAILURE_LIMIT = "10 per minute"
+    # Refused sign-ups per network address: "that email is taken" must not become a way
+    # to test which addresses belong to members.
+    REGISTRATION_FAILURE_LIMIT = "20 per hour"
     RESET_MAIL_LIMIT = "5 per 10 minutes"  # per network address, so nobody floods an inbox through us
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None

@@ -35,6 +35,8 @@ def _start_session(user, remember: bool = False) -> None:
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_FAILURE_LIMIT"], methods=["POST"],
+               deduct_when=lambda response: response.status_code == 422)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))

@@ -83,3 +83,12 @@ def test_the_common_password_list_is_large():
 def test_production_hashes_with_scrypt():
     from community.config import Config
     assert Config.PASSWORD_HASH_METHOD == "scrypt"
+
+
+def test_refused_sign_ups_are_limited_per_address(app, client, users):
+    for i in range(20):
+        response = client.post_form("/auth/register", {**GOOD, "username": f"probe{i}", "email": f"x{i}@example.org",
+                                                       "confirm": "different"})
+        assert response.status_code == 422
+    response = client.post_form("/auth/register", {**GOOD, "email": "member@example.org"})
+    assert response.status_code == 429
