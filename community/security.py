@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from flask import abort, request
 from flask_login import current_user
 
-from community.accounts.models import ROLES
+# Roles in rising order of trust; each includes the ones before it.
+ROLES = ("member", "moderator", "admin")
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

@@ -62,7 +62,7 @@ def fresh_config(monkeypatch):
     importlib.reload(community.config)
 
 
-def test_production_cookies_are_secure(fresh_config, monkeypatch):
+def test_production_cookies_are_secure(fresh_config):
     config = fresh_config().Config
     assert config.DEBUG is False
     assert config.SESSION_COOKIE_SECURE is True

@@ -24,14 +24,19 @@ def _text(value):
     return normalise_text(value) if isinstance(value, str) else value
 
 
-class NewPasswordMixin:
+def new_password_fields():
+    """A password and its confirmation, made where a form declares them, so they take
+    their place in the form's order (and in its error summary) after the fields above."""
     password = PasswordField("Password", validators=[InputRequired(message="Choose a password.")],
                              description="At least 12 characters. A few words you will remember works well.")
     confirm = PasswordField("Type the password again", validators=[
         InputRequired(message="Type the password again."),
         EqualTo("password", message="The two passwords are not the same."),
     ])
+    return password, confirm
 
+
+class NewPasswordMixin:
     def validate_password(self, field):
         problem = password_problem(field.data or "")
         if problem:
@@ -49,6 +54,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
         Length(max=254),
         Email(message="Enter an email address like name@example.com.", check_deliverability=False),
     ], description="Only used to reset your password. Never shown to anyone.")
+    password, confirm = new_password_fields()
     accept_guidelines = BooleanField(
         "I have read the community guidelines. I understand this is peer support, not medical advice.",
         validators=[DataRequired(message="Please read and accept the community guidelines to join.")],
@@ -65,6 +71,7 @@ class LoginForm(FlaskForm):
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField("Current password",
                                      validators=[InputRequired(message="Enter your current password.")])
+    password, confirm = new_password_fields()
 
 
 class ResetRequestForm(FlaskForm):
@@ -75,7 +82,7 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    pass
+    password, confirm = new_password_fields()
 
 
 class SettingsForm(FlaskForm):

@@ -13,7 +13,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from community.database import UTCDateTime, utcnow
 from community.extensions import db
 
-ROLES = ("member", "moderator", "admin")
 RELATIONSHIPS = {
     "pain": "I live with pain",
     "carer": "I care for someone",

@@ -7,7 +7,8 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
-from community.accounts.models import ROLES, User
+from community.accounts.models import User
+from community.security import ROLES
 from community.content import render_markdown
 from community.extensions import db
 

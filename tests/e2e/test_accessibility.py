@@ -67,3 +67,101 @@ def test_pages_fit_a_320px_screen(page, make_member):
     sign_in(page, me)
     for path in MEMBER_PAGES + ["/groups/", "/notifications", "/settings/notifications"]:
         assert_fits(page, path.format(me=me))
+
+
+# Pages that only show up in a particular state: each test first checks the state is on screen,
+# so axe is never run against some other page by mistake.
+
+def test_reset_password_page(page, live_app, make_member, color_scheme):
+    from community.accounts.services import find_by_username, make_reset_token
+
+    me = make_member("resetter")
+    with live_app.app_context():
+        token = make_reset_token(find_by_username(me))
+    page.goto(f"/auth/reset/{token}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    assert page.get_by_label("Type the password again").is_visible()
+    assert_no_violations(page, f"/auth/reset/<token> ({color_scheme})")
+
+
+def test_refused_form_page_with_typed_text(page, make_member, color_scheme):
+    sign_in(page, make_member())
+    page.goto("/settings")
+    typed = "Today was hard, but the walk helped a little."
+    page.get_by_label("About you").fill(typed)
+    settings_form = page.locator("main form", has=page.get_by_role("button", name="Save settings"))
+    settings_form.locator("input[name=csrf_token]").evaluate("input => { input.value = 'stale'; }")
+    with page.expect_response(lambda r: r.url.endswith("/settings") and r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Save settings").click()
+    assert answer.value.status == 400
+    main = page.inner_text("main")
+    assert "did not save it" in main and "What you typed" in main
+    assert typed in [area.input_value() for area in page.locator("main textarea").all()]
+    assert_no_violations(page, f"400 with typed text ({color_scheme})")
+
+
+def test_forbidden_page(page, make_member, color_scheme):
+    sign_in(page, make_member())
+    response = page.goto("/groups/manage")
+    assert response.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "You can't do that here"
+    assert_no_violations(page, f"403 ({color_scheme})")
+
+
+@pytest.fixture
+def fresh_limits():
+    """The sign-in limits start empty, and are emptied again so later tests can sign in."""
+    from community.extensions import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def test_too_many_attempts_page(page, make_member, fresh_limits, color_scheme):
+    me = make_member("forgetful")
+    page.goto("/auth/login")
+    statuses = []
+    for _ in range(11):
+        page.get_by_label("Username or email").fill(me)
+        page.get_by_label("Password", exact=True).fill("not my password at all")
+        with page.expect_response(lambda r: r.url.endswith("/auth/login") and r.request.method == "POST") as answer:
+            page.get_by_role("button", name="Sign in").click()
+        statuses.append(answer.value.status)
+        page.wait_for_load_state()
+    assert statuses == [401] * 10 + [429]
+    assert page.get_by_role("heading", level=1).inner_text() == "Please wait a minute"
+    assert_no_violations(page, f"429 ({color_scheme})")
+
+
+def test_settings_with_an_error(page, make_member, color_scheme):
+    sign_in(page, make_member())
+    page.goto("/settings")
+    name = page.get_by_label("Display name")
+    # The browser stops typing at maxlength="50"; the server's own check is what a client that ignores
+    # the attribute meets, so the attribute is taken off to reach that page.
+    assert name.get_attribute("maxlength") == "50"
+    name.evaluate("input => input.removeAttribute('maxlength')")
+    name.fill("A display name that is far longer than fifty characters")
+    with page.expect_response(lambda r: r.url.endswith("/settings") and r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Save settings").click()
+    assert answer.value.status == 422
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#display_name").get_attribute("aria-invalid") == "true"
+    assert "Display name" in page.locator(".error-summary").inner_text()
+    assert_no_violations(page, f"/settings with an error ({color_scheme})")
+
+
+def test_change_password_with_errors(page, make_member, color_scheme):
+    sign_in(page, make_member())
+    page.goto("/settings/password")
+    page.get_by_label("Current password").fill("not my password at all")
+    with page.expect_response(lambda r: r.url.endswith("/settings/password") and r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Change my password").click()
+    assert answer.value.status == 422
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and "Choose a password." in summary.inner_text()
+    assert page.locator("#password").get_attribute("aria-invalid") == "true"
+    assert_no_violations(page, f"/settings/password with errors ({color_scheme})")

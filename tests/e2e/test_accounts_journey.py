@@ -58,6 +58,42 @@ def test_registration_errors_are_announced_and_linked(page):
     assert page.locator("#username").get_attribute("aria-invalid") == "true"
     assert page.locator("#username").input_value() == "ab"
 
+    # The page opens with the keyboard focus on the summary, so the next Tab reaches its first link.
+    assert focus_reaches(page, ".error-summary"), \
+        f"focus is on {page.evaluate('document.activeElement.outerHTML.slice(0, 80)')}, not the error summary"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('.error-summary li:first-child a')"), \
+        "Tab from the error summary did not reach its first link"
+    # The summary lists problems in page order, so the first link is the username's.
+    assert page.evaluate("document.activeElement.textContent").startswith("Username:")
+    page.keyboard.press("Enter")
+    assert focus_reaches(page, "#username"), "the summary link for Username did not move focus to the field"
+    page.keyboard.press("End")
+    page.keyboard.type("c")  # what is typed now goes into the field that needs fixing
+    assert page.locator("#username").input_value() == "abc"
+
+
+def test_error_summary_lists_problems_in_page_order(page):
+    """Tabbing through the summary then the form meets the problems in the same order."""
+    page.goto("/auth/register")
+    page.get_by_role("button", name="Create my account").click()
+    summary = page.eval_on_selector_all(".error-summary a", "links => links.map(a => a.hash.slice(1))")
+    in_form = page.eval_on_selector_all("main form [aria-invalid=true]", "fields => fields.map(f => f.id)")
+    assert len(summary) == 5 and sorted(summary) == sorted(in_form)
+    assert summary == in_form, f"summary order {summary} differs from the page order {in_form}"
+
+
+def focus_reaches(page, selector: str, timeout: int = 3_000) -> bool:
+    """True once the element matching `selector` has the keyboard focus."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("(s) => document.activeElement && document.activeElement.matches(s)",
+                               arg=selector, timeout=timeout)
+    except PlaywrightTimeout:
+        return False
+    return True
+
 
 def test_skip_link_is_first_and_moves_focus_to_main(page):
     page.goto("/guidelines")

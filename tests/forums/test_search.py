@@ -89,14 +89,17 @@ _RESULTS_TITLE = re.compile(r'<h2 id="results-title">(.*?)</h2>', re.S)
 
 def test_every_blns_line_gives_results_or_nothing_found(client, auth, corpus):
     auth.login()
-    for line in corpus_lines("blns.txt"):
+    # corpus_lines drops blank lines, so the blank and whitespace-only queries are added here.
+    blanks = ["", " ", "   ", "\t", "\n", "\u00a0", "\u3000", " \u2003 \t "]
+    for line in blanks + corpus_lines("blns.txt"):
         response = client.get("/search", query_string={"q": line})
         assert response.status_code == 200, repr(line)
         page = response.get_data(as_text=True)
         titles = _RESULTS_TITLE.findall(page)
         if not line.strip():
-            # Only spaces (the corpus has tabs, NBSP-free blanks, ...): no search, no results section.
+            # Nothing to look for: the search form only, no results section and no "Nothing found".
             assert titles == [] and 'aria-labelledby="results-title"' not in page, repr(line)
+            assert "Nothing found" not in page, repr(line)
             continue
         assert len(titles) == 1, f"{line!r}: expected one results heading, found {titles}"
         heading = titles[0].strip()

@@ -1,0 +1,97 @@
+"""Every form that changes something refuses a request without a valid CSRF token, and changes nothing.
+
+Each case is sent three ways by someone allowed to use it: with no token and with a stale token (both
+must get the 400 page and leave every table as it was), then with a real token, which must change the
+database: that proves the request was one that would have done something.
+"""
+from __future__ import annotations
+
+import pytest
+
+from community.extensions import db
+from community.forums import services
+from tests.helpers import PASSWORD
+
+NEW_GROUP = {"name": "Migraine", "slug": "migraine", "description": "Head pain", "visibility": "public",
+             "position": "5"}
+EDITED_GROUP = {"name": "CRPS and RSD", "slug": "crps", "description": "Renamed", "visibility": "members",
+                "position": "10"}
+SETTINGS = {"display_name": "Maria", "pronouns": "she/her", "relationship": "pain", "conditions": "CRPS",
+            "bio": "A new bio", "theme": "dark", "text_size": "largest"}
+NEW_PASSWORD = "an entirely new passphrase here"
+
+# (who, path, form data); {other_thread}, {my_thread}, {my_post} and {other_post} are filled in below.
+CASES = [
+    ("member", "/groups/crps/join", {}),
+    ("member", "/groups/sleep-fatigue/leave", {}),
+    ("member", "/groups/crps/new", {"title": "A brand new thread", "body": "Some words"}),
+    ("member", "/threads/{other_thread}/reply", {"body": "A reply that must not appear"}),
+    ("member", "/posts/{my_post}/edit", {"title": "A changed title", "body": "Changed words"}),
+    ("member", "/posts/{my_post}/delete", {}),
+    ("member", "/posts/{other_post}/react", {"reaction": "support:on"}),
+    ("member", "/threads/{other_thread}/watch", {"watching": "1"}),
+    ("moderator", "/threads/{other_thread}/pin", {"pinned": "1"}),
+    ("moderator", "/threads/{other_thread}/lock", {"locked": "1"}),
+    ("admin", "/groups/manage/new", NEW_GROUP),
+    ("admin", "/groups/crps/edit", EDITED_GROUP),
+    ("admin", "/groups/crps/move", {"direction": "down"}),
+    ("admin", "/groups/crps/archive", {"archived": "1"}),
+    ("member", "/settings/notifications", {"mentions": "", "replies": "y", "reactions": ""}),
+    ("member", "/settings", SETTINGS),
+    ("member", "/settings/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
+                                      "confirm": NEW_PASSWORD}),
+]
+
+
+def snapshot(app) -> dict[str, list[str]]:
+    """Every row of every table, so any change at all shows up."""
+    with app.app_context():
+        return {table.name: sorted(repr(tuple(row)) for row in db.session.execute(table.select()))
+                for table in db.metadata.sorted_tables}
+
+
+def changed_tables(before, after) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+@pytest.fixture
+def targets(app, forum):
+    other_thread = forum.thread(who="other", slug="crps", title="Someone else's thread")
+    my_thread = forum.thread(who="member", slug="crps", title="My own thread")
+    with app.app_context():
+        services.join_group(forum.user("member"), forum.group("sleep-fatigue"))
+    return {"other_thread": other_thread, "my_thread": my_thread, "my_post": forum.first_post(my_thread),
+            "other_post": forum.first_post(other_thread)}
+
+
+@pytest.mark.parametrize("who, path, data", CASES, ids=[f"{who}:{path}" for who, path, _ in CASES])
+def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(app, client, auth, targets, who, path, data):
+    path = path.format(**targets)
+    auth.login(who)
+
+    for token in (None, "stale"):
+        before = snapshot(app)
+        form = dict(data) if token is None else {**data, "csrf_token": token}
+        response = client.post(path, data=form)
+        assert response.status_code == 400, f"{path} with token {token!r}"
+        assert "did not save it" in response.get_data(as_text=True)
+        after = snapshot(app)
+        assert changed_tables(before, after) == [], f"{path} with token {token!r} changed the database"
+
+    # The same request with the token the page gives does change something.
+    before = snapshot(app)
+    response = client.post_form(path, dict(data), page="/")
+    assert response.status_code in (200, 302, 303), f"{path} with a valid token answered {response.status_code}"
+    assert changed_tables(before, snapshot(app)) != [], f"{path} changed nothing even with a valid token"
+
+
+def test_every_state_changing_forum_and_settings_route_is_covered(app):
+    """A new POST route in the forums or the settings needs a case in CASES above, or this fails."""
+    adapter = app.url_map.bind("localhost")
+    ids = dict.fromkeys(["other_thread", "my_thread", "my_post", "other_post"], 1)
+    covered = {adapter.match(path.format(**ids), method="POST")[0] for _, path, _ in CASES}
+    changing = {rule.endpoint for rule in app.url_map.iter_rules()
+                if "POST" in rule.methods and rule.endpoint.split(".")[0] in {"forums", "accounts"}
+                and not rule.rule.startswith("/auth/")}  # sign-in, sign-up, reset, sign-out: test_security.py
+    assert changing - covered == set(), "POST routes with no CSRF case"
+    assert len(covered) == len(CASES)
