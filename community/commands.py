@@ -5,7 +5,6 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from community.extensions import db
 
 users_cli = AppGroup("users", help="Create accounts and change roles.")
 

@@ -96,6 +96,10 @@ def _clean_body(body: str) -> str:
     return body
 
 
+def _clean_warning(content_warning: str) -> str:
+    return " ".join(normalise_text(content_warning).split())[:100]
+
+
 def preview(body: str) -> str:
     """The HTML a post would have, for the preview before posting (not stored)."""
     body = normalise_text(body)
@@ -108,23 +112,26 @@ def create_thread(author: User, group: Group, title: str, body: str, content_war
                     last_post_at=now, last_poster=author, post_count=0)
     db.session.add(thread)
     db.session.flush()
-    post = _add_post(thread, author, body, content_warning, now, first=True)
+    post, mentions = _add_post(thread, author, body, content_warning, now, first=True)
     db.session.commit()
-    notifications.after_new_post(post, mentioned=_mentions_for(post.body))
+    notifications.after_new_post(post, mentioned=mentions)
     return thread
 
 
 def create_reply(author: User, thread: Thread, body: str, content_warning: str = "") -> Post:
-    post = _add_post(thread, author, body, content_warning, utcnow())
+    post, mentions = _add_post(thread, author, body, content_warning, utcnow())
     db.session.commit()
-    notifications.after_new_post(post, mentioned=_mentions_for(post.body))
+    notifications.after_new_post(post, mentioned=mentions)
     return post
 
 
-def _add_post(thread: Thread, author: User, body: str, content_warning: str, now, first: bool = False) -> Post:
+def _add_post(thread: Thread, author: User, body: str, content_warning: str, now,
+              first: bool = False) -> tuple[Post, dict[str, str]]:
+    """Store a post (and its HTML and index entry); returns it with the members it mentions."""
     body = _clean_body(body)
-    post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body, _mentions_for(body)),
-                content_warning=" ".join(normalise_text(content_warning).split())[:100], created_at=now)
+    mentions = _mentions_for(body)
+    post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body, mentions),
+                content_warning=_clean_warning(content_warning), created_at=now)
     db.session.add(post)
     thread.post_count = Thread.post_count + 1  # in SQL: two replies at once both count
     thread.last_post_at, thread.last_poster = now, author
@@ -132,7 +139,7 @@ def _add_post(thread: Thread, author: User, body: str, content_warning: str, now
     search.index_post(post.id, thread.title if first else "", post.body_html)
     _set_watch(author, thread, watching=True, explicit=False)
     mark_read(author, thread, now, commit=False)
-    return post
+    return post, mentions
 
 
 def is_first_post(post: Post) -> bool:
@@ -147,14 +154,14 @@ def edit_post(post: Post, editor: User, body: str, content_warning: str = "", ti
     new_title = _clean_title(title) if first and title is not None else post.thread.title
     db.session.add(PostRevision(post_id=post.id, editor_id=editor.id, body=post.body, body_html=post.body_html,
                                 content_warning=post.content_warning, title=post.thread.title if first else ""))
-    before = set(_mentions_for(post.body))
-    post.body, post.body_html = body, render_markdown(body, _mentions_for(body))
-    post.content_warning = " ".join(normalise_text(content_warning).split())[:100]
+    before, mentions = set(_mentions_for(post.body)), _mentions_for(body)
+    post.body, post.body_html = body, render_markdown(body, mentions)
+    post.content_warning = _clean_warning(content_warning)
     post.edited_at = utcnow()
     post.thread.title = new_title
     search.index_post(post.id, new_title if first else "", post.body_html)
     db.session.commit()
-    added = {k: v for k, v in _mentions_for(body).items() if k not in before}
+    added = {name: username for name, username in mentions.items() if name not in before}
     if added:
         notifications.after_new_post(post, mentioned=added, replies=False)
 

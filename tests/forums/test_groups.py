@@ -5,7 +5,7 @@ import pytest
 
 from community.extensions import db
 from community.forums.models import Group, Membership
-from community.forums.seed import GROUPS, seed_groups
+from community.forums.seed import GROUPS
 
 pytestmark = pytest.mark.both_databases
 
