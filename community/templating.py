@@ -17,10 +17,6 @@ NAV_LINKS = [
 ]
 
 
-def _nav_links(app: Flask) -> list[tuple[str, str, str]]:
-    return [(label, endpoint, "") for label, endpoint in NAV_LINKS if endpoint in app.view_functions]
-
-
 def _format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -34,7 +30,8 @@ def register(app: Flask) -> None:
         if current_user.is_authenticated:
             theme, text_size = current_user.theme, current_user.text_size
         return {
-            "nav_links": [(label, url_for(endpoint), endpoint) for label, endpoint, _ in _nav_links(app)],
+            "nav_links": [(label, url_for(endpoint)) for label, endpoint in NAV_LINKS
+                          if endpoint in app.view_functions],
             "has_role": lambda role: has_role(current_user, role),
             "page_exists": lambda endpoint: endpoint in app.view_functions,
             "theme": theme or "system",

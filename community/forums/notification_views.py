@@ -1,17 +1,18 @@
 """The notifications page and the member's notification settings."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from community.forums import bp, notifications
 from community.forums.forms import NotificationSettingsForm
+from community.paging import page_number
 
 
 @bp.route("/notifications")
 @login_required
 def notifications_page():
-    page = notifications.for_user(current_user, min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000))
+    page = notifications.for_user(current_user, page_number())
     html = render_template("forums/notifications.html", page=page, describe=notifications.describe)
     notifications.mark_read(current_user, page.items)  # one small update: what was shown is read
     return html

@@ -8,12 +8,8 @@ from community.extensions import db
 from community.forums import bp, permissions, services
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
 from community.forums.models import Post, Thread
+from community.paging import page_number
 from community.security import role_required
-
-
-def _page() -> int:
-    """The ?page= number, kept to a sane range whatever was typed in the address bar."""
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
 
 
 def _readable_group(slug: str):
@@ -56,7 +52,7 @@ def groups():
 def group(slug: str):
     group = _readable_group(slug)
     readable = permissions.can_read_group(current_user, group)
-    threads = services.group_threads(group, _page()) if readable else None
+    threads = services.group_threads(group, page_number()) if readable else None
     return render_template("forums/group.html", group=group, threads=threads, readable=readable,
                            joined=group.id in services.my_group_ids(current_user),
                            can_post=permissions.can_post_in_group(current_user, group))
@@ -118,7 +114,7 @@ def thread(thread_id: int):
 
 
 def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200):
-    posts = services.thread_page(thread, _page())
+    posts = services.thread_page(thread, page_number())
     if posts.items:  # read up to the newest post shown, not the newest in the thread
         services.mark_read(current_user, thread, max(post.created_at for post in posts.items))
     return render_template("forums/thread.html", thread=thread, posts=posts, form=form, preview_html=preview_html,
@@ -238,7 +234,7 @@ def set_thread_flag(thread_id: int, flag: str):
 def search():
     query = request.args.get("q", "")
     group = services.group_by_slug(request.args.get("group", "")) if request.args.get("group") else None
-    results, total = services.search_posts(query, current_user, group, _page()) if query.strip() else ([], 0)
-    return render_template("forums/search.html", query=query, results=results, total=total, page=_page(),
+    results, total = services.search_posts(query, current_user, group, page_number()) if query.strip() else ([], 0)
+    return render_template("forums/search.html", query=query, results=results, total=total, page=page_number(),
                            per_page=services.search.PER_PAGE, group=group,
                            groups=services.list_groups())
