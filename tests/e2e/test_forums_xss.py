@@ -178,7 +178,7 @@ def _write_titles(author, lines, suffix, ready, stop, post: _Poster) -> None:
         ready.put(("titles", TitleGroup(group.slug, titles)))
 
 
-def write_payloads(settings: dict, suffix: str, ready, stop) -> None:
+def write_payloads(settings: dict, suffix: str, lines: list[str], ready, stop) -> None:
     """The child process: post every payload, announcing each committed batch on `ready`."""
     from community.accounts.services import create_user
 
@@ -188,7 +188,6 @@ def write_payloads(settings: dict, suffix: str, ready, stop) -> None:
             name = f"xssauthor{suffix}"
             author = create_user(name, f"{name}@example.org", PASSWORD)
             post = _Poster(db.session())
-            lines = corpus_lines(*PAYLOADS)
             _write_bodies(author, lines, suffix, ready, stop, post)
             _write_titles(author, lines, suffix, ready, stop, post)
     except BaseException:  # handed to the test, which fails with it
@@ -263,11 +262,12 @@ def trapped_page(page, context, live_server):
 @pytest.fixture
 def writer(live_app):
     """Start the writer process; yields the queue it reports on. It is stopped at the end."""
+    lines = corpus_lines(*PAYLOADS)  # here, so a missing ../shared skips (or fails in CI) plainly
     spawn = multiprocessing.get_context("spawn")  # never fork a process that runs server threads
     ready, stop = spawn.Queue(), spawn.Event()
     settings = {key: live_app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "MAIL_OUTBOX")}
     suffix = f"{next(_names)}{os.getpid() % 1000}"
-    process = spawn.Process(target=write_payloads, args=(settings, suffix, ready, stop), name="xss-writer", daemon=True)
+    process = spawn.Process(target=write_payloads, args=(settings, suffix, lines, ready, stop), name="xss-writer", daemon=True)
     process.start()
     yield ready
     stop.set()
