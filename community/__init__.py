@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -18,6 +19,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)
+    register_sockets(app)
     register_errorhandlers(app)
     register_request_hooks(app)
     register_template_helpers(app)
@@ -31,11 +33,10 @@ def configure(app: Flask, config: type | dict | None) -> None:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    if not app.config.get("SECRET_KEY"):
-        if app.debug or app.testing:
-            app.config["SECRET_KEY"] = "dev-only-secret-key"
-        else:
-            raise RuntimeError("Set SECRET_KEY in the environment (see README.md, Configuration).")
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or "dev-only-secret-key"
+    else:
+        require_production_settings(app)
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config["PROXY_HOPS"]:
         # Behind a proxy, the client's address (for sign-in limits) and scheme come from it.
@@ -45,8 +46,21 @@ def configure(app: Flask, config: type | dict | None) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+def require_production_settings(app: Flask) -> None:
+    """Outside development, refuse to start without what keeps members safe."""
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("Set SECRET_KEY in the environment (see README.md, Configuration).")
+    base = app.config.get("BASE_URL")
+    host = urlsplit(base or "").hostname
+    if not host:
+        raise RuntimeError("Set BASE_URL to the site's public address, e.g. https://commonground.example "
+                           "(see README.md, Deployment): links in mail are built from it.")
+    if not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [host]
+
+
 def register_extensions(app: Flask) -> None:
-    from community.extensions import csrf, db, limiter, login_manager, migrate, socketio
+    from community.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -56,22 +70,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
-    socketio.init_app(
-        app,
-        async_mode="threading",
-        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
-        manage_session=False,
-    )
-
-    from community.accounts.models import User
 
     @login_manager.user_loader
-    def load_user(session_id: str):
-        """The id carries a password fingerprint: a new password signs out every other session."""
-        user_id, _, fingerprint = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.session_fingerprint == fingerprint else None
+    def load_user(key: str):
+        """Both cookies carry a sign-in's key; a key whose sign-in has ended opens nothing."""
+        from community.accounts import sessions
+
+        return sessions.load(key)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -82,6 +87,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(forums.bp)
 
 
+def register_sockets(app: Flask) -> None:
+    """After the blueprints, so every feature's events module has registered its handlers."""
+    from community.sockets import init_socketio
+
+    init_socketio(app)
+
+
 def register_errorhandlers(app: Flask) -> None:
     from community.errors import register_errorhandlers as register
 
@@ -89,8 +101,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from community.security import set_security_headers
+    from community.security import HostCase, refuse_nul_bytes, set_security_headers
 
+    app.wsgi_app = HostCase(app.wsgi_app)
+    app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)
 
 

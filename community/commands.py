@@ -24,7 +24,8 @@ def create_user_command(name, email, password, role, trusted):
     if problem:
         raise click.ClickException(problem)
     try:
-        user = create_user(name, email, password, role=role, trusted=trusted)
+        # Operators may give any account a staff-like name; the role badge tells members who is staff.
+        user = create_user(name, email, password, role=role, trusted=trusted, allow_reserved=True)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.username} ({user.role}{', trusted' if user.trusted else ''}).")

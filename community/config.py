@@ -48,13 +48,32 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Sign-in attempts per network address (a correct one is given back), and failures per
+    # account; past the account's limit, only addresses that have not failed on it may try,
+    # after LOGIN_SLOW_DOWN_SECONDS (see accounts.services.sign_in).
     LOGIN_FAILURE_LIMIT = "10 per minute"
+    LOGIN_SLOW_DOWN_SECONDS = 1.0
+    PASSWORD_CHECK_LIMIT = "5 per 15 minutes"  # wrong current passwords at /settings/password, per member
     # Refused sign-ups per network address: "that email is taken" must not become a way
     # to test which addresses belong to members.
     REGISTRATION_FAILURE_LIMIT = "20 per hour"
-    RESET_MAIL_LIMIT = "5 per 10 minutes"  # per network address, so nobody floods an inbox through us
+    REGISTRATION_LIMIT = "5 per day"  # new accounts per network address
+    RESET_MAIL_LIMIT = "5 per 10 minutes"  # reset requests per network address
+    # Per member: each post and preview runs Markdown and bleach, which cost real time.
+    POST_LIMIT = "8 per minute"
+    PREVIEW_LIMIT = "20 per minute"
+    RESET_INBOX_LIMIT = "3 per hour"  # reset mails per inbox, so nobody floods one through us
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Other sites whose pages may open Socket.IO here (comma-separated). Unset means this
+    # site only: Engine.IO then compares the Origin header with the Host.
+    SOCKETIO_CORS_ORIGINS = [o.strip() for o in os.environ.get("SOCKETIO_CORS_ORIGINS", "").split(",")
+                             if o.strip()] or None
+    # Live requests (long-polls, WebSockets) one network address, or one member, may hold
+    # open at once in each server process, each holding a thread; past that they get 429.
+    SOCKETIO_MAX_PER_ADDRESS = int(os.environ.get("SOCKETIO_MAX_PER_ADDRESS", "20"))
+    SOCKETIO_MAX_PER_MEMBER = int(os.environ.get("SOCKETIO_MAX_PER_MEMBER", "6"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
@@ -68,9 +87,10 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     PASSWORD_HASH_METHOD = "scrypt"
     SITE_NAME = "Common Ground"
-    # The site's public address, used in mail; set it in production (see README.md).
+    # The site's public address, used in mail; required in production (see README.md).
     BASE_URL = os.environ.get("BASE_URL") or None
-    # Host names the app answers to (comma-separated); others get 400.
+    # Host names the app answers to (comma-separated); others get 400. In production it
+    # defaults to BASE_URL's host.
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none of it).
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
@@ -87,5 +107,6 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SOCKETIO_MESSAGE_QUEUE = None
     MAIL_SERVER = None
+    LOGIN_SLOW_DOWN_SECONDS = 0
     # A fast hash keeps the suite quick; production uses scrypt (see Config).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -23,9 +23,22 @@ LINK_REL = "nofollow ugc noopener"
 # Control characters other than tab and newline break PostgreSQL (NUL) and confuse
 # screen readers; they never carry meaning in a post.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
 MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_-]{3,30})\b")
+
+# Bounds on the work one text may cost: markdown-it spends about 0.2 ms on each bare link
+# it finds and bleach more on each tag, so a post of 4,000 one-word links took 1.8 s. Lines
+# and link-like words are counted before parsing (cheap); links and nesting after it.
+MAX_LINES = 500
+MAX_LINKS = 100
+MAX_NESTING = 12  # token levels: a list costs two (list and item), a quote one
+_LINK_LIKE = re.compile(r"://|\]\(|\bwww\.|\w\.[A-Za-z]{2,}\b|@")
+
+
+class TooComplex(ValueError):
+    """Text that would cost too much to turn into a page; the message says what to change."""
 
 
 def mentioned_names(text: str) -> set[str]:
@@ -75,6 +88,7 @@ def _link_mentions(state) -> None:
                     continue
                 if match.start() > position:
                     children.append(_text_token(token.content[position:match.start()]))
+                state.env.setdefault("linked", {})[match.group(1).lower()] = username
                 link = Token("link_open", "a", 1)
                 link.attrs = {"href": f"/u/{username}", "class": "mention"}
                 link.meta = {"mention": True}
@@ -119,11 +133,13 @@ _markdown = _build_markdown()
 
 
 def normalise_text(text: str | None) -> str:
-    """Member text as stored: unified newlines, no control characters, no trailing space."""
+    """Member text as stored: unified newlines, no control characters, no blank lines
+    before it and no space after it. The first line keeps its indentation, which is
+    Markdown (an indented code block, a list continuation)."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _LEADING_BLANK_LINES.sub("", text).rstrip()
 
 
 def sanitise_html(html: str) -> str:
@@ -138,12 +154,39 @@ def sanitise_html(html: str) -> str:
     )
 
 
+def check_cost(text: str) -> None:
+    """Refuse, before any parsing, text whose lines or link-like words are far too many."""
+    if text.count("\n") >= MAX_LINES:
+        raise TooComplex(f"Please use at most {MAX_LINES} lines. You could split it into two posts.")
+    if len(_LINK_LIKE.findall(text)) > 3 * MAX_LINKS:
+        raise TooComplex(f"Please include at most {MAX_LINKS} links and @mentions.")
+
+
+def _check_shape(tokens: list[Token]) -> None:
+    links = sum(1 for block in tokens if block.children for token in block.children if token.type == "link_open")
+    if links > MAX_LINKS:
+        raise TooComplex(f"Please include at most {MAX_LINKS} links and @mentions.")
+    if any(token.level > MAX_NESTING for token in tokens):
+        raise TooComplex("Please nest quotes and lists less deeply: at most five lists, one inside another.")
+
+
 def render_markdown(source: str | None, mentions: Mapping[str, str] | None = None) -> str:
     """Member Markdown to safe HTML, ready to store beside the source.
 
     `mentions` maps lower-cased names to real usernames; only those @names become links.
+    Raises TooComplex for text past the bounds above.
     """
+    return render_with_mentions(source, mentions)[0]
+
+
+def render_with_mentions(source: str | None, mentions: Mapping[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    """The HTML, and the mentions that became links: an @name in code or a link is no mention."""
     text = normalise_text(source)
     if not text:
-        return ""
-    return sanitise_html(_markdown.render(text, {"mentions": dict(mentions or {})})).strip()
+        return "", {}
+    check_cost(text)
+    env = {"mentions": dict(mentions or {})}
+    tokens = _markdown.parse(text, env)
+    _check_shape(tokens)
+    html = sanitise_html(_markdown.renderer.render(tokens, _markdown.options, env)).strip()
+    return html, env.get("linked", {})

@@ -1,9 +1,12 @@
 """Error pages in the site's layout, for people and for JSON clients."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Response, render_template, request
+from flask.globals import request_ctx
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from wtforms.fields.core import UnboundField
 
 from community.extensions import db
 
@@ -22,18 +25,47 @@ MESSAGES = {
 _SECRET_FIELDS = {"password", "confirm", "current_password", "csrf_token"}
 
 
+def _form_text_fields() -> set[str]:
+    """The names of the text fields the site's own forms have."""
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    names, forms = set(), list(FlaskForm.__subclasses__())
+    while forms:
+        form = forms.pop()
+        forms.extend(form.__subclasses__())
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if isinstance(field, UnboundField) and issubclass(field.field_class, StringField):
+                names.add(name)
+    return names - _SECRET_FIELDS
+
+
 def _typed_text() -> list[tuple[str, str]]:
-    """What the person typed, so a refused form loses none of it."""
-    if request.method != "POST" or request.content_length and request.content_length > 1_000_000:
+    """What the member typed, so a refused form loses none of it.
+
+    Only to a signed-in member whose own page sent it (Lax cookies are not sent with a
+    cross-site form, and the browser says where the form came from), and only fields the
+    site's forms have: another site must not be able to put its words on our page.
+    """
+    if request.method != "POST" or (request.content_length or 0) > 1_000_000:
         return []
-    return [(name, value) for name, value in request.form.items(multi=True)
-            if name not in _SECRET_FIELDS and value.strip()]
+    if not current_user.is_authenticated or request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        return []
+    origin = request.headers.get("Origin")
+    if origin and origin != request.host_url.rstrip("/"):
+        return []
+    fields = _form_text_fields()
+    return [(name, value) for name, value in request.form.items(multi=True) if name in fields and value.strip()]
 
 
 def render_error(code: int, description: str | None = None, typed=None):
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if request.accept_mimetypes.best == "application/json":
         return {"error": title, "message": description or message}, code
+    if request_ctx.url_adapter is None:
+        # No URL can be built for this request (an unknown Host): the layout's links need one.
+        return Response(f"{title}. {description or message}\n", code, mimetype="text/plain")
     return render_template("errors/error.html", code=code, title=title, message=description or message,
                            typed=typed or []), code
 

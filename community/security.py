@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
 
 # Roles in rising order of trust; each includes the ones before it.
@@ -33,8 +33,38 @@ def set_security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers.setdefault("Cache-Control", "no-store" if not request.path.startswith("/static/") else "public, max-age=3600")
+    if request.is_secure or (current_app.config.get("BASE_URL") or "").startswith("https://"):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    # Only real static files may be kept by shared caches; any page (a 404 under /static/
+    # too) carries the member's name and CSRF token.
+    if request.endpoint == "static" and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = "public, max-age=3600"
+    else:
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+class HostCase:
+    """WSGI middleware: host names are case-insensitive, so compare them in lower case
+    (TRUSTED_HOSTS would otherwise refuse "Example.org")."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        for key in ("HTTP_HOST", "HTTP_X_FORWARDED_HOST"):
+            if key in environ:
+                environ[key] = environ[key].lower()
+        return self.wsgi_app(environ, start_response)
+
+
+def refuse_nul_bytes():
+    """A NUL byte is never typed by a person, and PostgreSQL refuses it in text: say 400
+    before any view passes one to the database."""
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                     for source in (request.args, request.form)
+                                     for key, value in source.items(multi=True)):
+        abort(400)
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -50,15 +80,22 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for mail. BASE_URL when set, so a forged Host header cannot
-    point a reset link at another site; else the request's own host (development)."""
-    from flask import current_app, url_for
-
+def site_url() -> str:
+    """The site's public address for links in mail: BASE_URL, which production must set
+    (create_app refuses to start without it), so a forged Host header never builds a link.
+    Only in development and tests does the request's own host stand in."""
     base = current_app.config.get("BASE_URL")
     if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+        return base.rstrip("/")
+    if not (current_app.debug or current_app.testing):
+        raise RuntimeError("BASE_URL is not set")
+    return request.host_url.rstrip("/")
+
+
+def external_url(endpoint: str, base_url: str, **values) -> str:
+    """An absolute link on `base_url` (from site_url()); works with or without a request."""
+    with current_app.test_request_context("/", base_url=base_url):
+        return url_for(endpoint, _external=True, **values)
 
 
 def has_role(user, role: str) -> bool:

@@ -11,8 +11,8 @@ from community.extensions import db
 DEMO_PASSWORD = "common-ground-demo"
 DEMO_MEMBERS = [
     # username, display name, relationship, conditions, role
-    ("demo_admin", "Sam (admin)", "both", "", "admin"),
-    ("demo_moderator", "Robin (moderator)", "carer", "", "moderator"),
+    ("demo_admin", "Sam", "both", "", "admin"),
+    ("demo_moderator", "Robin", "carer", "", "moderator"),
     ("maria_crps", "Maria", "pain", "CRPS", "member"),
     ("jon_back", "Jon", "pain", "Failed back surgery syndrome", "member"),
     ("ade_cares", "Ade", "carer", "", "member"),
@@ -37,7 +37,8 @@ def seed_demo_members(members: dict) -> Iterator[str]:
         yield "Demo content skipped: the database already has members."
         return
     for username, display_name, relationship, conditions, role in DEMO_MEMBERS:
-        user = create_user(username, f"{username}@example.invalid", DEMO_PASSWORD, role=role, trusted=True)
+        user = create_user(username, f"{username}@example.invalid", DEMO_PASSWORD, role=role, trusted=True,
+                           allow_reserved=True)
         user.display_name, user.relationship, user.conditions = display_name, relationship, conditions
         members[username] = user
     db.session.commit()

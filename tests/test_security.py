@@ -151,3 +151,100 @@ def test_500_rolls_back_and_shows_a_calm_page(app, users):
     assert "Something went wrong on our side" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, users["member"]).display_name == ""
+
+
+def test_production_refuses_to_start_without_base_url():
+    from community import create_app
+    from community.config import Config
+
+    production = type("NoBase", (Config,), {"SECRET_KEY": "s" * 32, "BASE_URL": None, "TESTING": False,
+                                            "DEBUG": False})
+    with pytest.raises(RuntimeError, match="Set BASE_URL"):
+        create_app(production)
+
+
+def test_production_answers_only_its_own_host_and_mails_links_to_it(tmp_path):
+    """With BASE_URL set and TRUSTED_HOSTS not, the app answers BASE_URL's host alone."""
+    from community import create_app
+    from community.config import Config
+
+    production = type("Prod", (Config,), {"SECRET_KEY": "s" * 32, "BASE_URL": "https://commonground.example",
+                                          "TRUSTED_HOSTS": None, "TESTING": False, "DEBUG": False,
+                                          "SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {}})
+    app = create_app(production)
+    client = app.test_client()
+    assert client.get("/guidelines", base_url="https://commonground.example").status_code == 200
+    assert client.get("/guidelines", base_url="https://COMMONGROUND.example").status_code == 200
+    assert client.get("/guidelines", base_url="https://evil.example").status_code == 400
+
+
+@pytest.mark.parametrize("host", ["evil.example", "EVIL.example"])
+def test_an_unknown_host_gets_a_plain_400_not_a_traceback(host):
+    from tests.conftest import make_app
+
+    app = make_app(TRUSTED_HOSTS=["commonground.example"])
+    response = app.test_client().get("/groups/", base_url=f"http://{host}")
+    assert response.status_code == 400
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert len(response.get_data()) < 500
+
+
+def test_trusted_hosts_compare_without_case():
+    from tests.conftest import make_app
+
+    app = make_app(TRUSTED_HOSTS=["commonground.example"])
+    with app.app_context():
+        from community.extensions import db
+        db.create_all()
+    assert app.test_client().get("/guidelines", base_url="http://CommonGround.Example").status_code == 200
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize("path", ["/groups/%00/", "/search?q=x&group=%00", "/u/%00", "/threads/1?page=%00",
+                                  "/search?q=%00"])
+def test_nul_bytes_in_a_request_get_400(client, auth, path):
+    auth.login()
+    assert client.get(path).status_code == 400
+
+
+@pytest.mark.both_databases
+def test_nul_byte_in_a_sign_in_gets_400(client, users):
+    response = client.post_form("/auth/login", {"login": "jon\x00back", "password": "whatever whatever"})
+    assert response.status_code == 400
+
+
+def test_csrf_page_shows_back_only_the_members_own_form_fields(client, auth):
+    auth.login()
+    response = client.post("/settings", data={"bio": "My long story about today", "notice": "Security notice",
+                                              "csrf_token": "stale"})
+    page = response.get_data(as_text=True)
+    assert "My long story about today" in page
+    assert "Security notice" not in page
+
+
+def test_csrf_page_shows_nothing_from_a_form_on_another_site(client, auth):
+    """A cross-site form could otherwise put its words on this site's page."""
+    auth.login()
+    fake = "Security notice from the moderators: email your password to"
+    for headers in [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}]:
+        response = client.post("/settings", data={"bio": fake, "csrf_token": "stale"}, headers=headers)
+        assert response.status_code == 400
+        assert fake not in response.get_data(as_text=True)
+    visitor = client.application.test_client()
+    response = visitor.post("/auth/register", data={"username": fake, "csrf_token": "stale"})
+    assert fake not in response.get_data(as_text=True)
+
+
+def test_only_real_static_files_are_public_in_caches(client, auth):
+    assert client.get("/static/css/site.css").headers["Cache-Control"] == "public, max-age=3600"
+    auth.login()
+    missing = client.get("/static/no-such-file.css")
+    assert missing.status_code == 404
+    assert missing.headers["Cache-Control"] == "no-store"
+
+
+def test_hsts_is_sent_over_https_or_when_the_site_is_https(app, client):
+    assert "Strict-Transport-Security" not in client.get("/guidelines").headers
+    assert client.get("/guidelines", base_url="https://localhost").headers["Strict-Transport-Security"]
+    app.config["BASE_URL"] = "https://commonground.example"
+    assert client.get("/guidelines").headers["Strict-Transport-Security"].startswith("max-age=")

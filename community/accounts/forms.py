@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from community.accounts.models import RELATIONSHIPS, TEXT_SIZES, THEMES
 from community.accounts.passwords import password_problem
 from community.content import normalise_text
+from community.names import reserved_name_problem, strip_invisible
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 
@@ -36,6 +37,13 @@ def new_password_fields():
     return password, confirm
 
 
+def not_reserved(form, field):
+    """Names that could pass for staff are kept for staff (the rule: community.names)."""
+    problem = reserved_name_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
 class NewPasswordMixin:
     def validate_password(self, field):
         problem = password_problem(field.data or "")
@@ -48,6 +56,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
         InputRequired(message="Choose a username."),
         Length(min=3, max=30, message="Use 3 to 30 characters."),
         Regexp(USERNAME_PATTERN, message="Use only letters, numbers, _ and -."),
+        not_reserved,
     ], description="3 to 30 letters, numbers, _ or -. Shown to others; it need not be your real name.")
     email = EmailField("Email", filters=[_strip], validators=[
         InputRequired(message="Enter your email address."),
@@ -62,8 +71,10 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Username or email", filters=[_strip],
-                        validators=[InputRequired(message="Enter your username or email.")])
+    login = StringField("Username or email", filters=[_strip], validators=[
+        InputRequired(message="Enter your username or email."),
+        Length(max=254, message="That is longer than any username or email here."),
+    ])
     password = PasswordField("Password", validators=[InputRequired(message="Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
 
@@ -86,9 +97,10 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    display_name = StringField("Display name", filters=[_text], validators=[Optional(), Length(max=50)],
+    display_name = StringField("Display name", filters=[strip_invisible],
+                               validators=[Optional(), Length(max=50), not_reserved],
                                description="Optional. Shown instead of your username.")
-    pronouns = StringField("Pronouns", filters=[_text], validators=[Optional(), Length(max=30)],
+    pronouns = StringField("Pronouns", filters=[strip_invisible], validators=[Optional(), Length(max=30)],
                            description="Optional, for example she/her or they/them.")
     relationship = RadioField("About me", choices=choices([("", "I'd rather not say"), *RELATIONSHIPS.items()]),
                               default="", validate_choice=True)

@@ -1,7 +1,6 @@
 """The member account and its profile and display preferences."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -53,6 +52,11 @@ class User(UserMixin, db.Model):
         return self.display_name or self.username
 
     @property
+    def staff_label(self) -> str:
+        """The role shown in words beside the name, so no lookalike can pass as staff."""
+        return {"admin": "Admin", "moderator": "Moderator"}.get(self.role, "")
+
+    @property
     def condition_list(self) -> list[str]:
         return [c.strip() for c in self.conditions.split(",") if c.strip()]
 
@@ -60,13 +64,13 @@ class User(UserMixin, db.Model):
     def relationship_label(self) -> str:
         return RELATIONSHIPS.get(self.relationship, "")
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_fingerprint}"
+    # The sign-in this request belongs to (community.accounts.sessions); not a column.
+    login_key = None
+    login_session = None
 
-    @property
-    def session_fingerprint(self) -> str:
-        """Changes whenever the password does (a hash of the password hash)."""
-        return hashlib.sha256(f"session:{self.password_hash}".encode()).hexdigest()[:16]
+    def get_id(self) -> str | None:
+        """Flask-Login keeps this in the session and remember cookies: the sign-in's key."""
+        return self.login_key
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
+from community import limits
+from community.accounts import sessions
 from community.accounts.models import User
-from community.security import ROLES
-from community.content import render_markdown
+from community.content import TooComplex, render_markdown
 from community.extensions import db
+from community.mail import send_later, send_template
+from community.names import reserved_name_problem
+from community.security import ROLES, external_url, site_url
 
 
 class AccountError(ValueError):
@@ -19,6 +24,10 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class TooManyAttempts(AccountError):
+    """A limit on attempts was reached; the view answers 429 and keeps what was typed."""
 
 
 def find_by_username(username: str) -> User | None:
@@ -35,9 +44,16 @@ def find_by_login(login: str) -> User | None:
     return find_by_email(login) if "@" in login else find_by_username(login)
 
 
-def create_user(username: str, email: str, password: str, role: str = "member", trusted: bool = False) -> User:
+def create_user(username: str, email: str, password: str, role: str = "member", trusted: bool = False,
+                allow_reserved: bool = False) -> User:
+    """A new account. Staff-like usernames (community.names) are refused for members; an
+    account made with a staff role, or with allow_reserved (operators), may have one."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.", "role")
+    if role == "member" and not allow_reserved:
+        problem = reserved_name_problem(username)
+        if problem:
+            raise AccountError(problem, "username")
     if find_by_username(username):
         raise AccountError("That username is taken. Please choose another.", "username")
     if find_by_email(email):
@@ -59,14 +75,43 @@ def authenticate(login: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-_DUMMY: list[str] = []
+_DUMMY: dict[str, str] = {}
 
 
 def _dummy_hash() -> str:
-    if not _DUMMY:
+    """A hash made the way real ones are (the configured method), so both checks cost the same."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY:
         from werkzeug.security import generate_password_hash
-        _DUMMY.append(generate_password_hash("not-a-real-password", method="scrypt"))
-    return _DUMMY[0]
+        _DUMMY[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY[method]
+
+
+def sign_in(login: str, password: str, address: str) -> User | None:
+    """Check a sign-in within the limits; raises TooManyAttempts when one is reached.
+
+    Every attempt from an address is counted before the password is checked, so attempts
+    sent all at once cannot get more checks than the limit; a correct one is given back.
+    Failures also count against the account, but only from the addresses they came from:
+    once an account has had too many, an address that has not failed on it still gets a
+    try after a short wait, so a stranger cannot lock a member out of their own account.
+    """
+    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
+    if not limits.hit("login-address", address, limit):
+        raise TooManyAttempts("Too many sign-in attempts from here.")
+    user = find_by_login(login)
+    account = f"id:{user.id}" if user else f"name:{login.strip().lower()}"
+    from_here = f"{account}|{address}"
+    if limits.is_over("login-account", account, limit):
+        if limits.has_any("login-failed-from", from_here, limit):
+            raise TooManyAttempts("Too many failed sign-ins for this account.")
+        time.sleep(current_app.config["LOGIN_SLOW_DOWN_SECONDS"])
+    if authenticate(login, password) is not None:
+        limits.refund("login-address", address, limit)
+        return user
+    limits.hit("login-account", account, limit)
+    limits.hit("login-failed-from", from_here, limit)
+    return None
 
 
 def set_role(user: User, role: str) -> None:
@@ -77,16 +122,50 @@ def set_role(user: User, role: str) -> None:
 
 
 def change_password(user: User, password: str) -> None:
+    """A new password ends every sign-in but the one that chose it (if any)."""
     user.set_password(password)
+    sessions.end_all(user, keep=user.login_session)
     db.session.commit()
+
+
+def check_current_password(user: User, password: str) -> bool:
+    """The settings page's check, limited so a borrowed session cannot guess the password."""
+    limit = current_app.config["PASSWORD_CHECK_LIMIT"]
+    if not limits.hit("current-password", str(user.id), limit):
+        raise TooManyAttempts("Too many wrong passwords. Please wait a few minutes, then try again.",
+                              "current_password")
+    if user.check_password(password):
+        limits.refund("current-password", str(user.id), limit)
+        return True
+    return False
 
 
 def update_profile(user: User, data: dict) -> None:
+    try:
+        bio_html = render_markdown(data.get("bio") or "")
+    except TooComplex as error:
+        raise AccountError(str(error), "bio") from error
     for field in ("display_name", "pronouns", "relationship", "conditions", "theme", "text_size"):
         setattr(user, field, data.get(field) or getattr(User, field).default.arg)
-    user.bio = data.get("bio") or ""
-    user.bio_html = render_markdown(user.bio)
+    user.bio, user.bio_html = data.get("bio") or "", bio_html
     db.session.commit()
+
+
+def request_reset(email: str) -> None:
+    """Queue a reset link for `email`. Whether or not it is a member's, the request does the
+    same work in the same time: the member is looked up on the mail thread, after the response."""
+    if limits.hit("reset-inbox", email.strip().lower(), current_app.config["RESET_INBOX_LIMIT"]):
+        send_later(send_reset_link, email, site_url())
+
+
+def send_reset_link(email: str, base_url: str) -> None:
+    """A mail job: the reset link, if the address belongs to a member."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    link = external_url("accounts.reset_password", base_url, token=make_reset_token(user))
+    send_template(user.email, "Reset your Common Ground password", "reset_password",
+                  username=user.username, link=link)
 
 
 # Password reset: the token carries a fingerprint of the current password hash, so it

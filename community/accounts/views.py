@@ -1,37 +1,35 @@
 """Account pages: register, sign in and out, password reset, profiles and settings."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from community.accounts import bp, services
+from community import limits
+from community.accounts import bp, services, sessions
 from community.accounts.forms import (ChangePasswordForm, LoginForm, RegistrationForm, ResetPasswordForm,
                                       ResetRequestForm, SettingsForm)
-from community.extensions import limiter
-from community.mail import send_mail
-from community.security import external_url, safe_next
-
-
-def _login_failed() -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _account_key() -> str:
-    """Failed sign-ins are counted per account, whichever name or address was typed."""
-    login = (request.form.get("login") or "").strip().lower()
-    user = services.find_by_login(login) if login else None
-    return f"account:{user.id if user else login}"
-
-
-def _failure_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
+from community.errors import render_error
+from community.extensions import db, limiter
+from community.security import safe_next
 
 
 def _start_session(user, remember: bool = False) -> None:
-    # A fresh session at sign-in, so nothing from before it carries over (fixation).
+    """A fresh session and a new sign-in row, so nothing from before carries over (fixation)."""
     session.clear()
+    sessions.start(user, remember)
     login_user(user, remember=remember)
+    db.session.commit()
+
+
+def _end_session() -> None:
+    """End this sign-in on the server, then in the browser, the "keep me signed in" cookie too."""
+    if current_user.is_authenticated and current_user.login_session is not None:
+        sessions.end(current_user.login_session)
+        db.session.commit()
+    logout_user()  # asks for the remember cookie to be deleted: keep that instruction
+    for key in [key for key in session if key != "_remember"]:
+        session.pop(key)
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
@@ -41,32 +39,41 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = RegistrationForm()
+    status = 200
     if form.validate_on_submit():
+        address, limit = get_remote_address(), current_app.config["REGISTRATION_LIMIT"]
+        if not limits.hit("sign-ups", address, limit):
+            form.username.errors.append("Many accounts were made from this network address today. "
+                                        "Please try again tomorrow, or ask a moderator for help.")
+            return render_template("accounts/register.html", form=form), 429
         try:
             user = services.create_user(form.username.data, form.email.data, form.password.data)
         except services.AccountError as error:
+            limits.refund("sign-ups", address, limit)
             getattr(form, error.field).errors.append(str(error))
         else:
             _start_session(user)
             flash(f"Welcome to Common Ground, {user.username}. You can fill in your profile any time.", "success")
             return redirect(safe_next(request.args.get("next"), url_for("accounts.settings")))
-    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+    if form.errors:
+        status = 422
+    return render_template("accounts/register.html", form=form), status
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@limiter.limit(_failure_limit, key_func=get_remote_address, methods=["POST"], deduct_when=lambda r: _login_failed())
-@limiter.limit(_failure_limit, key_func=_account_key, methods=["POST"], deduct_when=lambda r: _login_failed())
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data, form.password.data)
+        try:
+            user = services.sign_in(form.login.data, form.password.data, get_remote_address())
+        except services.TooManyAttempts:
+            return render_error(429)
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
-        g.login_failed = True
         status = 401
         form.password.errors.append("That username or email and password do not match. Please try again.")
     elif form.errors:
@@ -76,8 +83,7 @@ def login():
 
 @bp.route("/auth/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    _end_session()
     flash("You have signed out. Take care.", "info")
     return redirect(url_for("pages.home"))
 
@@ -87,12 +93,7 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_by_email(form.email.data)
-        if user is not None:
-            link = external_url("accounts.reset_password", token=services.make_reset_token(user))
-            send_mail(user.email, "Reset your Common Ground password",
-                      f"Hello {user.username},\n\nTo choose a new password, open this link within one hour:\n\n"
-                      f"{link}\n\nIf you did not ask for this, you can ignore this message.\n")
+        services.request_reset(form.email.data)
         # The same answer either way, so the form does not reveal who is a member.
         flash("If an account uses that address, we have sent it a link. It works for one hour.", "info")
         return redirect(url_for("accounts.login"))
@@ -107,7 +108,7 @@ def reset_password(token: str):
         return redirect(url_for("accounts.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.change_password(user, form.password.data)
+        services.change_password(user, form.password.data)  # every earlier sign-in ends
         _start_session(user)
         flash("Your password is changed and you are signed in.", "success")
         return redirect(url_for("pages.home"))
@@ -128,9 +129,13 @@ def profile(username: str):
 def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.data)
-        flash("Your settings are saved.", "success")
-        return redirect(url_for("accounts.settings"))
+        try:
+            services.update_profile(current_user, form.data)
+        except services.AccountError as error:
+            form[error.field].errors.append(str(error))
+        else:
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", form=form), 422 if form.errors else 200
 
 
@@ -138,14 +143,52 @@ def settings():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
+        user = current_user._get_current_object()
+        try:
+            correct = services.check_current_password(user, form.current_password.data)
+        except services.TooManyAttempts as error:
+            form.current_password.errors.append(str(error))
+            return render_template("accounts/change_password.html", form=form), 429
+        if not correct:
             form.current_password.errors.append("That is not your current password.")
         else:
-            user = current_user._get_current_object()
             services.change_password(user, form.password.data)
-            _start_session(user)  # this session goes on; every other one is signed out
             flash("Your password is changed. Any other device you were signed in on is now signed out.", "success")
             return redirect(url_for("accounts.settings"))
-    return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200
+    if form.errors:
+        status = 422
+    return render_template("accounts/change_password.html", form=form), status
 
+
+@bp.route("/settings/devices")
+@login_required
+def devices():
+    return render_template("accounts/devices.html", devices=sessions.for_user(current_user),
+                           this_device=current_user.login_session)
+
+
+@bp.route("/settings/devices/<int:device_id>/sign-out", methods=["POST"])
+@login_required
+def sign_out_device(device_id: int):
+    device = next((d for d in sessions.for_user(current_user) if d.id == device_id), None)
+    if device is None:
+        abort(404)
+    if device.id == current_user.login_session.id:
+        return logout()
+    sessions.end(device)
+    db.session.commit()
+    flash(f"{device.device} is signed out.", "info")
+    return redirect(url_for("accounts.devices"))
+
+
+@bp.route("/settings/devices/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """Every device, this one too: for a lost phone or a shared computer left signed in."""
+    sessions.end_all(current_user)
+    db.session.commit()
+    _end_session()
+    flash("You are signed out on every device, this one too.", "info")
+    return redirect(url_for("pages.home"))

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, NoneOf, NumberRange, Optio
 from community.accounts.forms import choices
 from community.content import normalise_text
 from community.forums.models import VISIBILITIES
+from community.names import strip_invisible
 
 
 def _text(value):
@@ -15,7 +16,7 @@ def _text(value):
 
 
 def _one_line(value):
-    return " ".join(normalise_text(value).split()) if isinstance(value, str) else value
+    return strip_invisible(value) if isinstance(value, str) else value
 
 
 CW_HINT = "Optional. For example “self-harm” or “procedure details”. Readers choose whether to open the post."

@@ -46,6 +46,8 @@ def after_new_post(post: Post, mentioned: dict[str, str], replies: bool = True) 
     if mentioned:
         users = db.session.scalars(select(User).where(User.username.in_(list(mentioned.values()))))
         targets = {u.id for u in users if u.id not in told and can_read_thread(u, thread)}
+        targets -= set(db.session.scalars(select(Notification.user_id).where(  # told once per post
+            Notification.post_id == post.id, Notification.kind == "mention")))
         for user_id in targets - _muted(targets, "mentions"):
             db.session.add(Notification(user_id=user_id, kind="mention", actor_id=post.author_id,
                                         thread_id=thread.id, post_id=post.id))
@@ -73,8 +75,8 @@ def after_reaction(post: Post, reactor: User) -> None:
     if existing is None:
         db.session.add(Notification(user_id=post.author_id, kind="reaction", actor_id=reactor.id,
                                     thread_id=post.thread_id, post_id=post.id, group_key=key, count=people))
-    else:
-        existing.count = people  # people, not clicks: one member's four reactions count once
+    elif people > existing.count:  # people, not clicks: a reaction taken back and given again is no news
+        existing.count = people
         existing.actor_id = reactor.id
         existing.read_at = None
         existing.created_at = utcnow()

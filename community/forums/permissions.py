@@ -1,7 +1,8 @@
-"""Who may see and do what in the forums: every forum view and service asks here."""
+"""Who may see and do what in the forums: views, templates (through can) and services ask here."""
 from __future__ import annotations
 
 from community.forums.models import Group, Post, Thread
+from community.permissions import rule
 from community.security import has_role
 
 
@@ -9,6 +10,12 @@ def is_member(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def _open(group: Group) -> bool:
+    """An archived group is kept to read: nothing in it changes any more."""
+    return group.archived_at is None
+
+
+@rule("read_group")
 def can_read_group(user, group: Group) -> bool:
     """Members read every group; visitors read public ones. Health stories stay inside."""
     return group.is_public or is_member(user)
@@ -18,32 +25,55 @@ def can_read_thread(user, thread: Thread) -> bool:
     return can_read_group(user, thread.group)
 
 
+@rule("join_group")
+def can_join_group(user, group: Group) -> bool:
+    return is_member(user) and _open(group)
+
+
+@rule("start_thread")
 def can_post_in_group(user, group: Group) -> bool:
-    return is_member(user) and group.archived_at is None
+    return is_member(user) and _open(group)
 
 
+@rule("reply")
 def can_reply(user, thread: Thread) -> bool:
     if not can_post_in_group(user, thread.group):
         return False
     return not thread.locked or has_role(user, "moderator")
 
 
+def _is_author(user, post: Post) -> bool:
+    return is_member(user) and post.author_id == user.id and not post.is_deleted
+
+
+@rule("edit_post")
 def can_edit_post(user, post: Post) -> bool:
-    return is_member(user) and post.author_id == user.id and not post.is_deleted and post.thread.group.archived_at is None
+    """Authors edit their posts while the thread is open and its group not archived."""
+    return _is_author(user, post) and _open(post.thread.group) and not post.thread.locked
 
 
+@rule("remove_post")
 def can_delete_post(user, post: Post) -> bool:
-    return can_edit_post(user, post)
+    """Authors may take back what they shared even in a closed thread: it is their story."""
+    return _is_author(user, post) and _open(post.thread.group)
 
 
+@rule("react")
 def can_react(user, post: Post) -> bool:
-    return is_member(user) and not post.is_deleted and can_read_thread(user, post.thread)
+    return is_member(user) and not post.is_deleted and _open(post.thread.group) and can_read_thread(user, post.thread)
 
 
+@rule("watch")
+def can_watch(user, thread: Thread) -> bool:
+    return is_member(user) and _open(thread.group)
+
+
+@rule("moderate")
 def can_moderate(user) -> bool:
     """Pin, lock, and read every revision of a post."""
     return has_role(user, "moderator")
 
 
+@rule("manage_groups")
 def can_manage_groups(user) -> bool:
     return has_role(user, "admin")

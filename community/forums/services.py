@@ -9,13 +9,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
-from community.content import mentioned_names, normalise_text, render_markdown
+from community.content import TooComplex, check_cost, mentioned_names, normalise_text, render_with_mentions
 from community.database import utcnow
 from community.extensions import db
 from community.forums import notifications, search
 from community.forums.models import (REACTIONS, Group, Membership, Post, PostRevision, Reaction, Thread,
                                      ThreadRead, ThreadWatch)
 from community.forums.permissions import can_read_group, is_member
+from community.names import strip_invisible
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -81,7 +82,7 @@ def _mentions_for(text: str) -> dict[str, str]:
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join(normalise_text(title).split())
+    title = strip_invisible(title)  # so the length counts only what a reader can see
     if not 5 <= len(title) <= 150:
         raise ForumError("A title needs 5 to 150 characters.", field="title")
     return title
@@ -93,17 +94,28 @@ def _clean_body(body: str) -> str:
         raise ForumError("Please write something before posting.")
     if len(body) > 20_000:
         raise ForumError("A post can be at most 20,000 characters.")
+    try:
+        check_cost(body)
+    except TooComplex as error:
+        raise ForumError(str(error)) from error
     return body
 
 
+def _render(body: str) -> tuple[str, dict[str, str]]:
+    """The post's HTML and the members it really mentions (not in code or links)."""
+    try:
+        return render_with_mentions(body, _mentions_for(body))
+    except TooComplex as error:
+        raise ForumError(str(error)) from error
+
+
 def _clean_warning(content_warning: str) -> str:
-    return " ".join(normalise_text(content_warning).split())[:100]
+    return strip_invisible(content_warning)[:100]
 
 
 def preview(body: str) -> str:
     """The HTML a post would have, for the preview before posting (not stored)."""
-    body = normalise_text(body)
-    return render_markdown(body, _mentions_for(body))
+    return _render(_clean_body(body))[0]
 
 
 def create_thread(author: User, group: Group, title: str, body: str, content_warning: str = "") -> Thread:
@@ -129,8 +141,8 @@ def _add_post(thread: Thread, author: User, body: str, content_warning: str, now
               first: bool = False) -> tuple[Post, dict[str, str]]:
     """Store a post (and its HTML and index entry); returns it with the members it mentions."""
     body = _clean_body(body)
-    mentions = _mentions_for(body)
-    post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body, mentions),
+    html, mentions = _render(body)
+    post = Post(thread=thread, author=author, body=body, body_html=html,
                 content_warning=_clean_warning(content_warning), created_at=now)
     db.session.add(post)
     thread.post_count = Thread.post_count + 1  # in SQL: two replies at once both count
@@ -154,16 +166,15 @@ def edit_post(post: Post, editor: User, body: str, content_warning: str = "", ti
     new_title = _clean_title(title) if first and title is not None else post.thread.title
     db.session.add(PostRevision(post_id=post.id, editor_id=editor.id, body=post.body, body_html=post.body_html,
                                 content_warning=post.content_warning, title=post.thread.title if first else ""))
-    before, mentions = set(_mentions_for(post.body)), _mentions_for(body)
-    post.body, post.body_html = body, render_markdown(body, mentions)
+    html, mentions = _render(body)
+    post.body, post.body_html = body, html
     post.content_warning = _clean_warning(content_warning)
     post.edited_at = utcnow()
     post.thread.title = new_title
     search.index_post(post.id, new_title if first else "", post.body_html)
     db.session.commit()
-    added = {name: username for name, username in mentions.items() if name not in before}
-    if added:
-        notifications.after_new_post(post, mentioned=added, replies=False)
+    if mentions:  # only members not yet told about this post hear of it
+        notifications.after_new_post(post, mentioned=mentions, replies=False)
 
 
 def delete_post(post: Post) -> None:

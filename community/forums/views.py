@@ -1,9 +1,10 @@
 """Forum pages: groups, threads, posting, editing, reactions, watching and search."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from community import limits
 from community.extensions import db
 from community.forums import bp, permissions, services
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
@@ -31,6 +32,25 @@ def _readable_post(post_id: int) -> Post:
     if not permissions.can_read_thread(current_user, post.thread):
         abort(404)
     return post
+
+
+def _sending_too_fast(form) -> bool:
+    """Posts and previews a member may send a minute: each one costs the server real work.
+    Past the limit the form comes back with its text and a plain message (429)."""
+    kind = "preview" if "preview" in request.form else "post"
+    limit = current_app.config["PREVIEW_LIMIT" if kind == "preview" else "POST_LIMIT"]
+    if limits.hit(f"forum-{kind}", str(current_user.id), limit):
+        return False
+    form.body.errors.append("You are sending very quickly. Please wait a minute, then send again; "
+                            "your text is still here.")
+    form.too_fast = True
+    return True
+
+
+def _status(form) -> int:
+    if getattr(form, "too_fast", False):
+        return 429
+    return 422 if form.errors else 200
 
 
 def _permalink(post: Post) -> str:
@@ -62,6 +82,8 @@ def group(slug: str):
 @login_required
 def join(slug: str):
     group = _readable_group(slug)
+    if not permissions.can_join_group(current_user, group):
+        abort(403)
     services.join_group(current_user, group)
     flash(f"You joined {group.name}. New threads here will show on your home page.", "success")
     return redirect(url_for("forums.group", slug=group.slug))
@@ -84,19 +106,19 @@ def new_thread(slug: str):
         abort(403)
     form = ThreadForm()
     preview_html = None
-    if form.validate_on_submit():
-        if "preview" in request.form:
-            preview_html = services.preview(form.body.data)
-        else:
-            try:
+    if form.validate_on_submit() and not _sending_too_fast(form):
+        try:
+            if "preview" in request.form:
+                preview_html = services.preview(form.body.data)
+            else:
                 thread = services.create_thread(current_user, group, form.title.data, form.body.data,
                                                 form.content_warning.data or "")
-            except services.ForumError as error:
-                form[error.field].errors.append(str(error))
-            else:
                 return redirect(url_for("forums.thread", thread_id=thread.id))
-    status = 422 if form.errors else 200
-    return render_template("forums/new_thread.html", group=group, form=form, preview_html=preview_html), status
+        except services.ForumError as error:
+            db.session.rollback()  # nothing half-written stays
+            form[error.field].errors.append(str(error))
+    return render_template("forums/new_thread.html", group=group, form=form,
+                           preview_html=preview_html), _status(form)
 
 
 @bp.route("/threads/<int:thread_id>")
@@ -131,16 +153,16 @@ def reply(thread_id: int):
     if not permissions.can_reply(current_user, thread):
         abort(403)
     form = ReplyForm()
-    if form.validate_on_submit():
-        if "preview" in request.form:
-            return _render_thread(thread, form, preview_html=services.preview(form.body.data))
+    if form.validate_on_submit() and not _sending_too_fast(form):
         try:
+            if "preview" in request.form:
+                return _render_thread(thread, form, preview_html=services.preview(form.body.data))
             post = services.create_reply(current_user, thread, form.body.data, form.content_warning.data or "")
-        except services.ForumError as error:
-            form[error.field].errors.append(str(error))
-        else:
             return redirect(_permalink(post))
-    return _render_thread(thread, form, status=422)
+        except services.ForumError as error:
+            db.session.rollback()  # nothing half-written stays
+            form[error.field].errors.append(str(error))
+    return _render_thread(thread, form, status=_status(form) if form.errors else 422)
 
 
 @bp.route("/posts/<int:post_id>")
@@ -159,20 +181,20 @@ def edit_post(post_id: int):
     if request.method == "GET" and first:
         form.title.data = post.thread.title
     preview_html = None
-    if form.validate_on_submit():
-        if "preview" in request.form:
-            preview_html = services.preview(form.body.data)
-        else:
-            try:
+    if form.validate_on_submit() and not _sending_too_fast(form):
+        try:
+            if "preview" in request.form:
+                preview_html = services.preview(form.body.data)
+            else:
                 services.edit_post(post, current_user, form.body.data, form.content_warning.data or "",
                                    title=form.title.data if first else None)
-            except services.ForumError as error:
-                form[error.field].errors.append(str(error))
-            else:
                 flash("Your post is updated.", "success")
                 return redirect(_permalink(post))
+        except services.ForumError as error:
+            db.session.rollback()  # nothing half-written stays
+            form[error.field].errors.append(str(error))
     return render_template("forums/edit_post.html", post=post, form=form, first=first,
-                           preview_html=preview_html), 422 if form.errors else 200
+                           preview_html=preview_html), _status(form)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
@@ -214,6 +236,8 @@ def revisions(post_id: int):
 @login_required
 def watch(thread_id: int):
     thread = _readable_thread(thread_id)
+    if not permissions.can_watch(current_user, thread):
+        abort(403)
     watching = request.form.get("watching") == "1"
     services.set_watching(current_user, thread, watching)
     flash("You will be told about new replies." if watching else "You will not be told about new replies.", "info")

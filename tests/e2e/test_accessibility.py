@@ -7,7 +7,7 @@ from tests.e2e.conftest import sign_in
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
                "resultTypes": ["violations"]}
 VISITOR_PAGES = ["/", "/crisis", "/guidelines", "/auth/login", "/auth/register", "/auth/reset", "/no-such-page"]
-MEMBER_PAGES = ["/", "/settings", "/settings/password", "/u/{me}"]
+MEMBER_PAGES = ["/", "/settings", "/settings/password", "/settings/devices", "/u/{me}"]
 
 _axe = Axe()
 

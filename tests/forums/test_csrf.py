@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from community.accounts import sessions
 from community.extensions import db
 from community.forums import services
 from tests.helpers import PASSWORD
@@ -40,6 +41,8 @@ CASES = [
     ("member", "/settings", SETTINGS),
     ("member", "/settings/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
                                       "confirm": NEW_PASSWORD}),
+    ("member", "/settings/devices/{my_other_device}/sign-out", {}),
+    ("member", "/settings/devices/sign-out-everywhere", {}),
 ]
 
 
@@ -60,8 +63,13 @@ def targets(app, forum):
     my_thread = forum.thread(who="member", slug="crps", title="My own thread")
     with app.app_context():
         services.join_group(forum.user("member"), forum.group("sleep-fatigue"))
+        phone = forum.user("member")
+        with app.test_request_context(headers={"User-Agent": "Firefox/128.0 (Android)"}):
+            sessions.start(phone, remember=True)
+        db.session.commit()
+        device_id = phone.login_session.id
     return {"other_thread": other_thread, "my_thread": my_thread, "my_post": forum.first_post(my_thread),
-            "other_post": forum.first_post(other_thread)}
+            "other_post": forum.first_post(other_thread), "my_other_device": device_id}
 
 
 @pytest.mark.parametrize("who, path, data", CASES, ids=[f"{who}:{path}" for who, path, _ in CASES])
@@ -88,7 +96,7 @@ def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(app, client
 def test_every_state_changing_forum_and_settings_route_is_covered(app):
     """A new POST route in the forums or the settings needs a case in CASES above, or this fails."""
     adapter = app.url_map.bind("localhost")
-    ids = dict.fromkeys(["other_thread", "my_thread", "my_post", "other_post"], 1)
+    ids = dict.fromkeys(["other_thread", "my_thread", "my_post", "other_post", "my_other_device"], 1)
     covered = {adapter.match(path.format(**ids), method="POST")[0] for _, path, _ in CASES}
     changing = {rule.endpoint for rule in app.url_map.iter_rules()
                 if "POST" in rule.methods and rule.endpoint.split(".")[0] in {"forums", "accounts"}

@@ -1,0 +1,118 @@
+"""Signed-in devices: one row per sign-in, so any session can be ended on the server.
+
+The session cookie and the "keep me signed in" cookie both carry a random key whose hash
+is a row here. Signing out deletes the row, so a copy of either cookie, taken before, opens
+nothing afterwards; a new password deletes every other row. We keep a short device label
+("Firefox on Windows") and times, never the network address.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, request
+from sqlalchemy import ForeignKey, String, delete, select, update
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+
+from community.accounts.models import User
+from community.database import UTCDateTime, utcnow
+from community.extensions import db
+
+# How stale "last active" may get before a page view writes it again.
+TOUCH_EVERY = timedelta(hours=1)
+
+
+class LoginSession(db.Model):
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    device: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+
+
+def start(user: User, remember: bool) -> str:
+    """A new signed-in session for `user`; returns the key Flask-Login stores in its cookies."""
+    key = secrets.token_urlsafe(32)
+    now = utcnow()
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "PERMANENT_SESSION_LIFETIME"]
+    row = LoginSession(user_id=user.id, key_hash=_hash(key), remember=remember,
+                       device=describe_device(request.headers.get("User-Agent", "")),
+                       created_at=now, last_seen_at=now, expires_at=now + lifetime)
+    db.session.add(row)
+    db.session.flush()
+    user.login_key, user.login_session = key, row
+    return key
+
+
+def load(key: str) -> User | None:
+    """The member a cookie's key belongs to, while that sign-in is still open."""
+    if not key or len(key) > 100:
+        return None
+    now = utcnow()
+    row = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == _hash(key))
+                            .options(joinedload(LoginSession.user)))
+    if row is None or row.expires_at <= now:
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        # One small write an hour, for "last active" in the list of devices.
+        db.session.execute(update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now))
+        db.session.commit()
+    user = row.user
+    user.login_key, user.login_session = key, row
+    return user
+
+
+def end(row: LoginSession) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.id == row.id))
+
+
+def end_all(user: User, keep: LoginSession | None = None) -> int:
+    """Sign `user` out everywhere, except on `keep` when given; returns how many ended."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(LoginSession.id != keep.id)
+    return db.session.execute(query).rowcount or 0
+
+
+def for_user(user: User) -> list[LoginSession]:
+    now = utcnow()
+    return list(db.session.scalars(select(LoginSession)
+                                   .where(LoginSession.user_id == user.id, LoginSession.expires_at > now)
+                                   .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())))
+
+
+def remove_expired() -> int:
+    return db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= utcnow())).rowcount or 0
+
+
+# A device label from the User-Agent header: enough for a member to recognise their own
+# phone or laptop in the list, and nothing more is kept.
+_BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
+             ("Firefox/", "Firefox"), ("FxiOS/", "Firefox"), ("CriOS/", "Chrome"), ("Chrome/", "Chrome"),
+             ("Chromium/", "Chromium"), ("Safari/", "Safari")]
+_SYSTEMS = [(re.compile(r"iPhone|iPod"), "iPhone"), (re.compile(r"iPad"), "iPad"),
+            (re.compile(r"Android"), "Android"), (re.compile(r"CrOS"), "ChromeOS"),
+            (re.compile(r"Windows"), "Windows"), (re.compile(r"Mac OS X|Macintosh"), "Mac"),
+            (re.compile(r"Linux|X11"), "Linux")]
+
+
+def describe_device(user_agent: str) -> str:
+    user_agent = user_agent[:500]
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
+    system = next((name for pattern, name in _SYSTEMS if pattern.search(user_agent)), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "An unknown browser"

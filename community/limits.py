@@ -1,0 +1,45 @@
+"""Named limits that views and services count by hand, where a decorator cannot do the job.
+
+A decorator answers with a bare 429 page; these let a view keep the member's text in the
+form and say what to do. Each hit is one atomic increment in the limiter's storage (memory
+or Redis), so attempts that arrive together cannot slip past the limit between a check and
+a count.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from limits import RateLimitItem, parse
+
+from community.extensions import limiter
+
+
+def _item(limit: str) -> RateLimitItem:
+    return parse(limit)
+
+
+def _key(key: str) -> str:
+    """Keys made from typed text stay short, whatever was typed."""
+    return key if len(key) <= 80 else "sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+
+
+def hit(name: str, key: str, limit: str) -> bool:
+    """Count one attempt; False when this one is over the limit."""
+    return limiter.limiter.hit(_item(limit), name, _key(key))
+
+
+def is_over(name: str, key: str, limit: str) -> bool:
+    """True when the limit is used up (this counts nothing)."""
+    return not limiter.limiter.test(_item(limit), name, _key(key))
+
+
+def has_any(name: str, key: str, limit: str) -> bool:
+    """True when anything was counted under this key in the current window."""
+    item = _item(limit)
+    return limiter.limiter.get_window_stats(item, name, _key(key)).remaining < item.amount
+
+
+def refund(name: str, key: str, limit: str) -> None:
+    """Give back one attempt counted by hit(), for attempts that turned out fine."""
+    item = _item(limit)
+    limiter.storage.incr(item.key_for(name, _key(key)), item.get_expiry(), amount=-1)
