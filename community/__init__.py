@@ -60,12 +60,16 @@ def require_production_settings(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from community import limits
     from community.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # Flask-Limiter keeps the first app's options on its one instance; each app reads its own.
+    limiter._swallow_errors = limiter._headers_enabled = limiter._fail_on_first_breach = None
     limiter.init_app(app)
+    limits.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -80,10 +84,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from community import accounts, forums, pages
+    from community import accounts, forums, notifications, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(forums.bp)
 
 

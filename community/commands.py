@@ -5,6 +5,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from community.unit_of_work import commit
+
 
 users_cli = AppGroup("users", help="Create accounts and change roles.")
 
@@ -28,6 +30,7 @@ def create_user_command(name, email, password, role, trusted):
         user = create_user(name, email, password, role=role, trusted=trusted, allow_reserved=True)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+    commit()
     click.echo(f"Created {user.username} ({user.role}{', trusted' if user.trusted else ''}).")
 
 
@@ -42,6 +45,7 @@ def set_role_command(name, role):
     if user is None:
         raise click.ClickException(f"No account is called {name!r}.")
     set_role(user, role)
+    commit()
     click.echo(f"{user.username} is now {role}.")
 
 
@@ -54,6 +58,7 @@ def seed_command(demo):
 
     for line in seed(demo=demo):
         click.echo(line)
+    commit()
 
 
 def register(app: Flask) -> None:

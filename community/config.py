@@ -61,6 +61,7 @@ class Config:
     RESET_MAIL_LIMIT = "5 per 10 minutes"  # reset requests per network address
     # Per member: each post and preview runs Markdown and bleach, which cost real time.
     POST_LIMIT = "8 per minute"
+    NEW_MEMBER_POST_LIMIT = "4 per minute"  # untrusted members in their first days (accounts.standing)
     PREVIEW_LIMIT = "20 per minute"
     RESET_INBOX_LIMIT = "3 per hour"  # reset mails per inbox, so nobody floods one through us
 
@@ -86,7 +87,6 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = 3600
     PASSWORD_HASH_METHOD = "scrypt"
-    SITE_NAME = "Common Ground"
     # The site's public address, used in mail; required in production (see README.md).
     BASE_URL = os.environ.get("BASE_URL") or None
     # Host names the app answers to (comma-separated); others get 400. In production it

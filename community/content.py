@@ -1,12 +1,14 @@
 """The one path from member text to safe HTML: Markdown (raw HTML off), then bleach.
 
-Call render_markdown() once, when text is written, and store its result beside the
-source; pages print the stored HTML and never run this again.
+Member text comes in through community.text.accept_text, which measures and checks it and
+then calls this once, when the text is written; its result is stored beside the source,
+and pages print the stored HTML and never run this again.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from html import unescape
 
 import bleach
 from markdown_it import MarkdownIt
@@ -24,6 +26,8 @@ LINK_REL = "nofollow ugc noopener"
 # screen readers; they never carry meaning in a post.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+_BLOCK_END = re.compile(r"<(?:br|hr|/p|/li|/h[3-6]|/blockquote|/pre)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
 
 MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_-]{3,30})\b")
@@ -37,7 +41,13 @@ MAX_NESTING = 12  # token levels: a list costs two (list and item), a quote one
 _LINK_LIKE = re.compile(r"://|\]\(|\bwww\.|\w\.[A-Za-z]{2,}\b|@")
 
 
-class TooComplex(ValueError):
+class TextRefused(ValueError):
+    """Member text that cannot be taken as it is; the message tells the member what to change.
+
+    It lives here, not beside the intake in community.text, so that TooComplex is one."""
+
+
+class TooComplex(TextRefused):
     """Text that would cost too much to turn into a page; the message says what to change."""
 
 
@@ -152,6 +162,12 @@ def sanitise_html(html: str) -> str:
         strip=True,
         strip_comments=True,
     )
+
+
+def plain_text(html: str) -> str:
+    """What a reader sees of stored HTML, without tags or entities, as one line of words:
+    for the search index and snippets. A block's end becomes a space so words stay apart."""
+    return " ".join(unescape(_TAG.sub("", _BLOCK_END.sub(" ", html))).split())
 
 
 def check_cost(text: str) -> None:

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from wtforms.fields.core import UnboundField
 
-from community.extensions import db
+from community import unit_of_work
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -83,6 +83,6 @@ def register_errorhandlers(app) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error):
-        db.session.rollback()
+        unit_of_work.rollback()  # and nothing the request queued is sent
         app.logger.exception("Unhandled error on %s", request.path)
         return render_error(500)

@@ -1,17 +1,29 @@
 """Named limits that views and services count by hand, where a decorator cannot do the job.
 
 A decorator answers with a bare 429 page; these let a view keep the member's text in the
-form and say what to do. Each hit is one atomic increment in the limiter's storage (memory
-or Redis), so attempts that arrive together cannot slip past the limit between a check and
-a count.
+form and say what to do. Each hit is one atomic increment in the storage named by
+RATELIMIT_STORAGE_URI (memory, or Redis shared by every process), so attempts that arrive
+together cannot slip past the limit between a check and a count. Each app has its own
+counter (init_app), so no app, or test, shares another's counts by accident.
 """
 from __future__ import annotations
 
 import hashlib
 
+from flask import Flask, current_app
 from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
-from community.extensions import limiter
+_KEY = "community.limits"
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[_KEY] = FixedWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))
+
+
+def _limiter() -> FixedWindowRateLimiter:
+    return current_app.extensions[_KEY]
 
 
 def _item(limit: str) -> RateLimitItem:
@@ -25,21 +37,26 @@ def _key(key: str) -> str:
 
 def hit(name: str, key: str, limit: str) -> bool:
     """Count one attempt; False when this one is over the limit."""
-    return limiter.limiter.hit(_item(limit), name, _key(key))
+    return _limiter().hit(_item(limit), name, _key(key))
 
 
 def is_over(name: str, key: str, limit: str) -> bool:
     """True when the limit is used up (this counts nothing)."""
-    return not limiter.limiter.test(_item(limit), name, _key(key))
+    return not _limiter().test(_item(limit), name, _key(key))
 
 
 def has_any(name: str, key: str, limit: str) -> bool:
     """True when anything was counted under this key in the current window."""
     item = _item(limit)
-    return limiter.limiter.get_window_stats(item, name, _key(key)).remaining < item.amount
+    return _limiter().get_window_stats(item, name, _key(key)).remaining < item.amount
+
+
+def reset() -> None:
+    """Forget every count (an operator after an incident, or a test after its own flood)."""
+    _limiter().storage.reset()
 
 
 def refund(name: str, key: str, limit: str) -> None:
     """Give back one attempt counted by hit(), for attempts that turned out fine."""
     item = _item(limit)
-    limiter.storage.incr(item.key_for(name, _key(key)), item.get_expiry(), amount=-1)
+    _limiter().storage.incr(item.key_for(name, _key(key)), item.get_expiry(), amount=-1)

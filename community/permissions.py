@@ -22,3 +22,24 @@ def rule(name: str):
 
 def can(user, name: str, *things) -> bool:
     return bool(RULES[name](user, *things))
+
+
+def requires(name: str):
+    """View decorator for rules about the member alone ("moderate", "manage_groups"):
+    visitors are sent to sign in, members the rule refuses get 403."""
+    from functools import wraps
+
+    from flask import abort
+    from flask_login import current_user
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from community.extensions import login_manager
+                return login_manager.unauthorized()
+            if not can(current_user, name):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

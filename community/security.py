@@ -1,15 +1,10 @@
-"""Cross-cutting security: response headers, safe redirects and role checks.
-
-Every role check in the app goes through has_role() or role_required(), so the rule
-"who may do what" lives here and nowhere else.
-"""
+"""Cross-cutting security: response headers, host and NUL checks, safe redirects, links
+for mail, and the order of roles that each feature's permission rules build on."""
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request, url_for
-from flask_login import current_user
 
 # Roles in rising order of trust; each includes the ones before it.
 ROLES = ("member", "moderator", "admin")
@@ -103,18 +98,3 @@ def has_role(user, role: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return ROLES.index(user.role) >= ROLES.index(role)
-
-
-def role_required(role: str):
-    """View decorator: visitors go to sign in; members without the role get 403."""
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from community.extensions import login_manager
-                return login_manager.unauthorized()
-            if not has_role(current_user, role):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator

@@ -1,4 +1,4 @@
-"""Idempotent seed data, and demo content for a new database."""
+"""Idempotent seed data, and demo content for a new database; the caller commits."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -41,5 +41,4 @@ def seed_demo_members(members: dict) -> Iterator[str]:
                            allow_reserved=True)
         user.display_name, user.relationship, user.conditions = display_name, relationship, conditions
         members[username] = user
-    db.session.commit()
     yield f"Added {len(DEMO_MEMBERS)} demo members; each signs in with the password {DEMO_PASSWORD!r}."

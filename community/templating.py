@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from community.database import utcnow
 from community.permissions import can
-from community.security import has_role
 
 # The header links, in order; a link shows only once its page exists.
 NAV_LINKS = [
@@ -42,7 +41,6 @@ def register(app: Flask) -> None:
         return {
             "nav_links": [(label, url_for(endpoint)) for label, endpoint in NAV_LINKS
                           if endpoint in app.view_functions],
-            "has_role": lambda role: has_role(current_user, role),
             "can": lambda name, *things: can(current_user, name, *things),
             "page_exists": lambda endpoint: endpoint in app.view_functions,
             "theme": theme or "system",

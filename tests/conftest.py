@@ -79,6 +79,7 @@ def _create(app, username, role="member", trusted=False):
 
     with app.app_context():
         user = create_user(username, f"{username}@example.org", PASSWORD, role=role, trusted=trusted)
+        db.session.commit()
         return user.id
 
 

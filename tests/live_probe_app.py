@@ -31,3 +31,4 @@ with app.app_context():
         db.create_all()
         if find_by_username("probe_member") is None:
             create_user("probe_member", "probe@example.org", PASSWORD)
+            db.session.commit()

@@ -4,7 +4,8 @@ import importlib
 import pytest
 from flask import Blueprint
 
-from community.security import has_role, role_required, safe_next
+from community.permissions import requires
+from community.security import has_role, safe_next
 from tests.helpers import PASSWORD
 
 PAGES = ["/", "/crisis", "/guidelines", "/auth/login", "/auth/register", "/auth/reset", "/healthz",
@@ -113,12 +114,12 @@ def test_roles_are_ordered(app, users):
         assert not has_role(None, "member")
 
 
-def test_role_required_refuses_visitors_and_lower_roles(users):
+def test_a_rule_required_by_a_view_refuses_visitors_and_members_it_does_not_allow(users):
     from tests.conftest import make_app
     from tests.helpers import Client
     app = make_app()
     bp = Blueprint("probe", __name__)
-    bp.add_url_rule("/probe", "probe", role_required("moderator")(lambda: "moderators only"))
+    bp.add_url_rule("/probe", "probe", requires("moderate")(lambda: "moderators only"))
     app.register_blueprint(bp)
     app.test_client_class = Client
     from community.extensions import db
@@ -127,6 +128,7 @@ def test_role_required_refuses_visitors_and_lower_roles(users):
         from community.accounts.services import create_user
         create_user("mem", "mem@example.org", PASSWORD)
         create_user("mod", "mod@example.org", PASSWORD, role="moderator")
+        db.session.commit()
     client = app.test_client()
     assert client.get("/probe").status_code == 302
     client.post_form("/auth/login", {"login": "mem", "password": PASSWORD})

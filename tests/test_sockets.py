@@ -139,6 +139,7 @@ def mounted_app(socket_feature, tmp_path):
     with app.app_context():
         db.create_all()
         create_user("member", "member@example.org", PASSWORD)
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

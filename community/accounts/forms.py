@@ -9,6 +9,7 @@ from community.accounts.models import RELATIONSHIPS, TEXT_SIZES, THEMES
 from community.accounts.passwords import password_problem
 from community.content import normalise_text
 from community.names import reserved_name_problem, strip_invisible
+from community.text import BIO, TextRules
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 
@@ -106,7 +107,7 @@ class SettingsForm(FlaskForm):
                               default="", validate_choice=True)
     conditions = StringField("Conditions", filters=[_text], validators=[Optional(), Length(max=200)],
                              description="Optional. Separate them with commas, for example CRPS, migraine.")
-    bio = TextAreaField("About you", filters=[_text], validators=[Optional(), Length(max=2000)],
-                        description="Optional, up to 2,000 characters. Markdown works.")
+    bio = TextAreaField("About you", filters=[_text], validators=[TextRules(BIO)],
+                        description=f"Optional, up to {BIO.max_length:,} characters. Markdown works.")
     theme = RadioField("Colours", choices=choices(THEMES.items()), default="system")
     text_size = RadioField("Text size", choices=choices(TEXT_SIZES.items()), default="normal")

@@ -68,6 +68,12 @@ class User(UserMixin, db.Model):
     login_key = None
     login_session = None
 
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to sign in an inactive account; standing decides."""
+        from community.accounts.standing import is_active_member
+        return is_active_member(self)
+
     def get_id(self) -> str | None:
         """Flask-Login keeps this in the session and remember cookies: the sign-in's key."""
         return self.login_key

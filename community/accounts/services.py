@@ -8,14 +8,15 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
-from community import limits
+from community import events, limits
 from community.accounts import sessions
 from community.accounts.models import User
-from community.content import TooComplex, render_markdown
 from community.extensions import db
 from community.mail import send_later, send_template
 from community.names import reserved_name_problem
 from community.security import ROLES, external_url, site_url
+from community.text import BIO, TextRefused, accept_text
+from community.unit_of_work import after_commit
 
 
 class AccountError(ValueError):
@@ -62,7 +63,7 @@ def create_user(username: str, email: str, password: str, role: str = "member", 
     user = User(username=username.strip(), email=email.strip().lower(), role=role, trusted=trusted)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -118,14 +119,12 @@ def set_role(user: User, role: str) -> None:
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.", "role")
     user.role = role
-    db.session.commit()
 
 
 def change_password(user: User, password: str) -> None:
     """A new password ends every sign-in but the one that chose it (if any)."""
     user.set_password(password)
     sessions.end_all(user, keep=user.login_session)
-    db.session.commit()
 
 
 def check_current_password(user: User, password: str) -> bool:
@@ -142,20 +141,24 @@ def check_current_password(user: User, password: str) -> bool:
 
 def update_profile(user: User, data: dict) -> None:
     try:
-        bio_html = render_markdown(data.get("bio") or "")
-    except TooComplex as error:
+        bio = accept_text(data.get("bio"), BIO)
+    except TextRefused as error:
         raise AccountError(str(error), "bio") from error
     for field in ("display_name", "pronouns", "relationship", "conditions", "theme", "text_size"):
         setattr(user, field, data.get(field) or getattr(User, field).default.arg)
-    user.bio, user.bio_html = data.get("bio") or "", bio_html
-    db.session.commit()
+    user.bio, user.bio_html = bio.source, bio.html
 
 
 def request_reset(email: str) -> None:
     """Queue a reset link for `email`. Whether or not it is a member's, the request does the
     same work in the same time: the member is looked up on the mail thread, after the response."""
     if limits.hit("reset-inbox", email.strip().lower(), current_app.config["RESET_INBOX_LIMIT"]):
-        send_later(send_reset_link, email, site_url())
+        after_commit(events.reset_link_requested, email=email, base_url=site_url())
+
+
+@events.reset_link_requested.connect
+def _queue_reset_mail(sender, email: str, base_url: str) -> None:
+    send_later(send_reset_link, email, base_url)
 
 
 def send_reset_link(email: str, base_url: str) -> None:

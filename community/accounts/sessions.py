@@ -16,9 +16,11 @@ from flask import current_app, request
 from sqlalchemy import ForeignKey, String, delete, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from community.accounts import standing
 from community.accounts.models import User
 from community.database import UTCDateTime, utcnow
 from community.extensions import db
+from community.unit_of_work import commit_if_possible
 
 # How stale "last active" may get before a page view writes it again.
 TOUCH_EVERY = timedelta(hours=1)
@@ -64,12 +66,12 @@ def load(key: str) -> User | None:
     now = utcnow()
     row = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == _hash(key))
                             .options(joinedload(LoginSession.user)))
-    if row is None or row.expires_at <= now:
+    if row is None or row.expires_at <= now or not standing.is_active_member(row.user):
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         # One small write an hour, for "last active" in the list of devices.
         db.session.execute(update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now))
-        db.session.commit()
+        commit_if_possible("when a device was last active")
     user = row.user
     user.login_key, user.login_session = key, row
     return user

@@ -5,12 +5,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from community import limits
+from community import limits, unit_of_work
 from community.accounts import bp, services, sessions
 from community.accounts.forms import (ChangePasswordForm, LoginForm, RegistrationForm, ResetPasswordForm,
                                       ResetRequestForm, SettingsForm)
 from community.errors import render_error
-from community.extensions import db, limiter
+from community.extensions import limiter
 from community.security import safe_next
 
 
@@ -19,14 +19,14 @@ def _start_session(user, remember: bool = False) -> None:
     session.clear()
     sessions.start(user, remember)
     login_user(user, remember=remember)
-    db.session.commit()
+    unit_of_work.commit()
 
 
 def _end_session() -> None:
     """End this sign-in on the server, then in the browser, the "keep me signed in" cookie too."""
     if current_user.is_authenticated and current_user.login_session is not None:
         sessions.end(current_user.login_session)
-        db.session.commit()
+        unit_of_work.commit()
     logout_user()  # asks for the remember cookie to be deleted: keep that instruction
     for key in [key for key in session if key != "_remember"]:
         session.pop(key)
@@ -94,6 +94,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_reset(form.email.data)
+        unit_of_work.commit()  # the mail goes after the commit, on the mail thread
         # The same answer either way, so the form does not reveal who is a member.
         flash("If an account uses that address, we have sent it a link. It works for one hour.", "info")
         return redirect(url_for("accounts.login"))
@@ -134,6 +135,7 @@ def settings():
         except services.AccountError as error:
             form[error.field].errors.append(str(error))
         else:
+            unit_of_work.commit()
             flash("Your settings are saved.", "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", form=form), 422 if form.errors else 200
@@ -155,6 +157,7 @@ def change_password():
             form.current_password.errors.append("That is not your current password.")
         else:
             services.change_password(user, form.password.data)
+            unit_of_work.commit()
             flash("Your password is changed. Any other device you were signed in on is now signed out.", "success")
             return redirect(url_for("accounts.settings"))
     if form.errors:
@@ -178,7 +181,7 @@ def sign_out_device(device_id: int):
     if device.id == current_user.login_session.id:
         return logout()
     sessions.end(device)
-    db.session.commit()
+    unit_of_work.commit()
     flash(f"{device.device} is signed out.", "info")
     return redirect(url_for("accounts.devices"))
 
@@ -188,7 +191,7 @@ def sign_out_device(device_id: int):
 def sign_out_everywhere():
     """Every device, this one too: for a lost phone or a shared computer left signed in."""
     sessions.end_all(current_user)
-    db.session.commit()
+    unit_of_work.commit()
     _end_session()
     flash("You are signed out on every device, this one too.", "info")
     return redirect(url_for("pages.home"))

@@ -1,6 +1,6 @@
-"""Forums: condition and topic groups, threads, replies, reactions, search, notifications."""
+"""Forums: condition and topic groups, threads, replies, reactions and search."""
 from flask import Blueprint
 
 bp = Blueprint("forums", __name__)
 
-from community.forums import views, admin_views, notification_views  # noqa: E402,F401
+from community.forums import admin_views, views  # noqa: E402,F401

@@ -2,36 +2,35 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from community.database import utcnow
-from community.extensions import db
+from community import unit_of_work
 from community.forums import bp, services
 from community.forums.forms import GroupForm
-from community.forums.models import Group
-from community.security import role_required
+from community.permissions import requires
+
+
+def _group_or_404(slug: str):
+    return services.group_by_slug(slug) or abort(404)
 
 
 @bp.route("/groups/manage")
-@role_required("admin")
+@requires("manage_groups")
 def manage_groups():
     return render_template("forums/manage_groups.html", groups=services.list_groups(include_archived=True))
 
 
-def _save(form: GroupForm, group: Group | None):
-    clash = db.session.scalar(select(Group).where(Group.slug == form.slug.data))
-    if clash is not None and clash is not group:
-        form.slug.errors.append("Another group already uses that web address.")
+def _save(form: GroupForm, group):
+    try:
+        group = services.save_group(group, {name: form[name].data for name in services.GROUP_FIELDS})
+    except services.ForumError as error:
+        form[error.field].errors.append(str(error))
         return None
-    group = group or Group()
-    form.populate_obj(group)
-    db.session.add(group)
-    db.session.commit()
+    unit_of_work.commit()
     return group
 
 
 @bp.route("/groups/manage/new", methods=["GET", "POST"])
-@role_required("admin")
+@requires("manage_groups")
 def create_group():
     form = GroupForm()
     if form.validate_on_submit() and (group := _save(form, None)):
@@ -41,9 +40,9 @@ def create_group():
 
 
 @bp.route("/groups/<slug>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@requires("manage_groups")
 def edit_group(slug: str):
-    group = services.group_by_slug(slug) or abort(404)
+    group = _group_or_404(slug)
     form = GroupForm(obj=group)
     if form.validate_on_submit() and _save(form, group):
         flash(f"{group.name} is saved.", "success")
@@ -52,26 +51,19 @@ def edit_group(slug: str):
 
 
 @bp.route("/groups/<slug>/move", methods=["POST"])
-@role_required("admin")
+@requires("manage_groups")
 def move_group(slug: str):
-    """Swap places with the neighbour above or below; positions are renumbered 10, 20, …"""
-    group = services.group_by_slug(slug) or abort(404)
-    ordered = services.list_groups(include_archived=True)
-    index = ordered.index(group)
-    other = index - 1 if request.form.get("direction") == "up" else index + 1
-    if 0 <= other < len(ordered):
-        ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered, start=1):
-        item.position = position * 10
-    db.session.commit()
+    group = _group_or_404(slug)
+    services.move_group(group, up=request.form.get("direction") == "up")
+    unit_of_work.commit()
     return redirect(url_for("forums.manage_groups", _anchor=f"group-{group.id}"))
 
 
 @bp.route("/groups/<slug>/archive", methods=["POST"])
-@role_required("admin")
+@requires("manage_groups")
 def archive_group(slug: str):
-    group = services.group_by_slug(slug) or abort(404)
-    group.archived_at = None if request.form.get("archived") == "0" else utcnow()
-    db.session.commit()
+    group = _group_or_404(slug)
+    services.set_archived(group, request.form.get("archived") != "0")
+    unit_of_work.commit()
     flash(f"{group.name} is {'archived' if group.archived_at else 'back in the list'}.", "info")
     return redirect(url_for("forums.manage_groups"))

@@ -9,6 +9,7 @@ from community.accounts.forms import choices
 from community.content import normalise_text
 from community.forums.models import VISIBILITIES
 from community.names import strip_invisible
+from community.text import CONTENT_WARNING, POST_BODY, TITLE, TextRules
 
 
 def _text(value):
@@ -23,20 +24,14 @@ CW_HINT = "Optional. For example “self-harm” or “procedure details”. Rea
 
 
 class PostFields:
-    body = TextAreaField("Your post", filters=[_text], validators=[
-        InputRequired(message="Please write something before posting."),
-        Length(max=20_000, message="A post can be at most 20,000 characters."),
-    ], description="Markdown works: **bold**, *italic*, > quote, - lists. Mention someone with @username.")
+    body = TextAreaField("Your post", filters=[_text], validators=[TextRules(POST_BODY)], description=(
+        "Markdown works: **bold**, *italic*, > quote, - lists. Mention someone with @username."))
     content_warning = StringField("Content warning", filters=[_one_line],
-                                  validators=[Optional(), Length(max=100, message="Keep the warning under 100 characters.")],
-                                  description=CW_HINT)
+                                  validators=[TextRules(CONTENT_WARNING)], description=CW_HINT)
 
 
 class ThreadForm(PostFields, FlaskForm):
-    title = StringField("Title", filters=[_one_line], validators=[
-        InputRequired(message="Please give your thread a title."),
-        Length(min=5, max=150, message="A title needs 5 to 150 characters."),
-    ])
+    title = StringField("Title", filters=[_one_line], validators=[TextRules(TITLE)])
 
 
 class ReplyForm(PostFields, FlaskForm):
@@ -44,9 +39,8 @@ class ReplyForm(PostFields, FlaskForm):
 
 
 class EditPostForm(PostFields, FlaskForm):
-    title = StringField("Title", filters=[_one_line], validators=[
-        Optional(), Length(min=5, max=150, message="A title needs 5 to 150 characters."),
-    ])
+    # Only an opening post shows its title; the service refuses an empty one there.
+    title = StringField("Title", filters=[_one_line], validators=[Optional(), TextRules(TITLE)])
 
 
 class GroupForm(FlaskForm):
@@ -61,9 +55,3 @@ class GroupForm(FlaskForm):
     visibility = RadioField("Who can read it", choices=choices(VISIBILITIES.items()), default="members")
     position = IntegerField("Order", default=0, validators=[NumberRange(min=0, max=10_000)],
                             description="Groups are listed from the lowest number.")
-
-
-class NotificationSettingsForm(FlaskForm):
-    mentions = BooleanField("When someone mentions me with @")
-    replies = BooleanField("When someone replies in a thread I watch")
-    reactions = BooleanField("When someone reacts to my post (at most one a day for each post)")

@@ -1,9 +1,9 @@
-"""Groups, threads, posts and their revisions, reactions, watches, read state, notifications."""
+"""Groups, threads, posts and their revisions, reactions, watches and read state."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -134,35 +134,3 @@ class ThreadRead(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
     last_read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Notification(db.Model):
-    __tablename__ = "notifications"
-    __table_args__ = (
-        UniqueConstraint("user_id", "group_key", name="uq_notifications_user_group_key"),
-        Index("ix_notifications_user_unread", "user_id", "read_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # mention, reply, reaction
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
-    # Reactions to one post on one day share a notification, counted rather than repeated.
-    group_key: Mapped[str | None] = mapped_column(String(60))
-    count: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
-    thread: Mapped[Thread | None] = relationship()
-
-
-class NotificationSettings(db.Model):
-    __tablename__ = "notification_settings"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    mentions: Mapped[bool] = mapped_column(default=True)
-    replies: Mapped[bool] = mapped_column(default=True)
-    reactions: Mapped[bool] = mapped_column(default=True)

@@ -1,13 +1,21 @@
 """Who may see and do what in the forums: views, templates (through can) and services ask here."""
 from __future__ import annotations
 
-from community.forums.models import Group, Post, Thread
+from sqlalchemy import true
+
+from community.accounts import standing
+from community.extensions import db
+from community.forums.models import Group, Membership, Post, Thread
 from community.permissions import rule
 from community.security import has_role
 
 
 def is_member(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def may_write(user) -> bool:
+    return is_member(user) and standing.may_write(user)
 
 
 def _open(group: Group) -> bool:
@@ -25,14 +33,29 @@ def can_read_thread(user, thread: Thread) -> bool:
     return can_read_group(user, thread.group)
 
 
+def readable_groups(user):
+    """can_read_group as a query condition on Group, for lists, feeds and search."""
+    return true() if is_member(user) else Group.visibility == "public"
+
+
+def _joined(user, group: Group) -> bool:
+    return db.session.get(Membership, (user.id, group.id)) is not None
+
+
 @rule("join_group")
 def can_join_group(user, group: Group) -> bool:
-    return is_member(user) and _open(group)
+    return is_member(user) and _open(group) and not _joined(user, group)
+
+
+@rule("leave_group")
+def can_leave_group(user, group: Group) -> bool:
+    """Leaving is always possible, an archived group too: it only tidies the home page."""
+    return is_member(user) and _joined(user, group)
 
 
 @rule("start_thread")
 def can_post_in_group(user, group: Group) -> bool:
-    return is_member(user) and _open(group)
+    return may_write(user) and _open(group)
 
 
 @rule("reply")
@@ -43,7 +66,7 @@ def can_reply(user, thread: Thread) -> bool:
 
 
 def _is_author(user, post: Post) -> bool:
-    return is_member(user) and post.author_id == user.id and not post.is_deleted
+    return may_write(user) and post.author_id == user.id and not post.is_deleted
 
 
 @rule("edit_post")
@@ -60,7 +83,7 @@ def can_delete_post(user, post: Post) -> bool:
 
 @rule("react")
 def can_react(user, post: Post) -> bool:
-    return is_member(user) and not post.is_deleted and _open(post.thread.group) and can_read_thread(user, post.thread)
+    return may_write(user) and not post.is_deleted and _open(post.thread.group) and can_read_thread(user, post.thread)
 
 
 @rule("watch")

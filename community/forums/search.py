@@ -1,7 +1,7 @@
 """Full-text search over posts: SQLite FTS5 or PostgreSQL tsvector + GIN, one interface.
 
 The index table `post_search` is written when a post is written (never when it is read)
-and holds the thread title (first posts only) and the post's source text. Snippets are
+and holds the thread title (first posts only) and the post's text as a reader sees it. Snippets are
 marked with control characters that member text cannot contain (content.normalise_text
 removes them), escaped, and only then given <mark> tags, so highlighting cannot open an
 XSS hole.
@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
 
 from markupsafe import Markup, escape
-from sqlalchemy import event, text
+from sqlalchemy import cast, column, event, func, literal_column, select, table, text
+from sqlalchemy.dialects.postgresql import REGCONFIG
 
+from community import content
 from community.database import Base
 from community.extensions import db
 
 PER_PAGE = 20
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
-_BLOCK_END = re.compile(r"<(?:br|hr|/p|/li|/h[3-6]|/blockquote|/pre)\b[^>]*>")
-_TAG = re.compile(r"<[^>]*>")
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS post_search USING fts5("
@@ -60,8 +59,8 @@ def _dialect() -> str:
 
 
 def plain_text(html: str) -> str:
-    """What a reader sees of a post, without Markdown marks, for indexing and snippets."""
-    return unescape(_TAG.sub("", _BLOCK_END.sub(" ", html))).replace(_START, "").replace(_STOP, "")
+    """What a reader sees of a post (content.plain_text), without the snippet markers."""
+    return content.plain_text(html).replace(_START, "").replace(_STOP, "")
 
 
 def index_post(post_id: int, title: str, body_html: str) -> None:
@@ -107,36 +106,38 @@ def _highlight(snippet: str) -> Markup:
     return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
-def search_post_ids(query: str, visible_filter_sql: str, params: dict, page: int) -> tuple[list[Hit], int]:
-    """Ranked hits among posts passing `visible_filter_sql` (a WHERE clause on posts p,
-    threads t, groups g), and the total number of hits."""
-    offset = (page - 1) * PER_PAGE
+_SQLITE_INDEX = table("post_search", column("rowid"), column("title"), column("body"))
+_PG_INDEX = table("post_search", column("post_id"), column("title"), column("body"), column("document"))
+
+
+def search_post_ids(query: str, visible, page: int) -> tuple[list[Hit], int]:
+    """Ranked hits among posts passing `visible` (a SQLAlchemy condition on Post, Thread
+    and Group, from forums.permissions), and the total number of hits."""
+    from community.forums.models import Group, Post, Thread
+
     words = _words(query)
     if not words:
         return [], 0
     if _dialect() == "sqlite":
-        base = ("FROM post_search JOIN posts p ON p.id = post_search.rowid "
-                "JOIN threads t ON t.id = p.thread_id JOIN groups g ON g.id = t.group_id "
-                f"WHERE post_search MATCH :match AND {visible_filter_sql}")
-        args = {**params, "match": _fts5_query(words)}
-        total = db.session.execute(text(f"SELECT count(*) {base}"), args).scalar_one()
-        rows = db.session.execute(text(
-            f"SELECT p.id, snippet(post_search, 1, '{_START}', '{_STOP}', '…', 24) AS snip, "
-            f"snippet(post_search, 0, '{_START}', '{_STOP}', '…', 24) AS title_snip "
-            f"{base} ORDER BY bm25(post_search, 4.0, 1.0), p.id DESC LIMIT :limit OFFSET :offset"),
-            {**args, "limit": PER_PAGE, "offset": offset}).all()
+        index = _SQLITE_INDEX
+        fts = literal_column("post_search")  # FTS5 matches and ranks through the table's own name
+        matches = fts.op("MATCH")(_fts5_query(words))
+        key = index.c.rowid
+        snippets = [func.snippet(fts, column, _START, _STOP, "…", 24) for column in (1, 0)]
+        rank = func.bm25(fts, 4.0, 1.0).asc()
     else:
-        base = ("FROM post_search s JOIN posts p ON p.id = s.post_id "
-                "JOIN threads t ON t.id = p.thread_id JOIN groups g ON g.id = t.group_id, "
-                "to_tsquery('english', :query) q "
-                f"WHERE s.document @@ q AND {visible_filter_sql}")
-        args = {**params, "query": _tsquery(words)}
-        total = db.session.execute(text(f"SELECT count(*) {base}"), args).scalar_one()
-        headline = f"'StartSel={_START}, StopSel={_STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…'"
-        rows = db.session.execute(text(
-            f"SELECT p.id, ts_headline('english', s.body, q, {headline}) AS snip, "
-            f"ts_headline('english', s.title, q, {headline}) AS title_snip "
-            f"{base} ORDER BY ts_rank(s.document, q) DESC, p.id DESC LIMIT :limit OFFSET :offset"),
-            {**args, "limit": PER_PAGE, "offset": offset}).all()
+        index = _PG_INDEX
+        tsquery = func.to_tsquery(cast("english", REGCONFIG), _tsquery(words))
+        matches = index.c.document.op("@@")(tsquery)
+        key = index.c.post_id
+        options = f"StartSel={_START}, StopSel={_STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
+        snippets = [func.ts_headline(cast("english", REGCONFIG), column, tsquery, options)
+                    for column in (index.c.body, index.c.title)]
+        rank = func.ts_rank(index.c.document, tsquery).desc()
+    found = (select(Post.id).select_from(index).join(Post, Post.id == key).join(Thread, Thread.id == Post.thread_id)
+             .join(Group, Group.id == Thread.group_id).where(matches, visible))
+    total = db.session.scalar(select(func.count()).select_from(found.subquery()))
+    rows = db.session.execute(found.add_columns(*snippets).order_by(rank, Post.id.desc())
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     hits = [Hit(row[0], _highlight(row[1] if _START in (row[1] or "") or not row[2] else row[2])) for row in rows]
     return hits, total

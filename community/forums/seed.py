@@ -36,7 +36,6 @@ def seed_groups() -> Iterator[str]:
             db.session.add(Group(slug=slug, name=name, description=description,
                                  visibility=visibility, position=position * 10))
             added += 1
-    db.session.commit()
     yield f"Groups: {added} added, {len(GROUPS) - added} already there."
 
 

@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
-from community.content import TooComplex, check_cost, mentioned_names, normalise_text, render_with_mentions
+from community.content import mentioned_names, normalise_text
 from community.database import utcnow
+from community import events
 from community.extensions import db
 from community.forums import notifications, search
 from community.forums.models import (REACTIONS, Group, Membership, Post, PostRevision, Reaction, Thread,
                                      ThreadRead, ThreadWatch)
-from community.forums.permissions import can_read_group, is_member
-from community.names import strip_invisible
+from community.forums.permissions import can_read_group, is_member, readable_groups
+from community.text import CONTENT_WARNING, POST_BODY, TITLE, Accepted, TextKind, TextRefused, accept_text
+from community.unit_of_work import after_commit
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -40,6 +41,38 @@ def list_groups(include_archived: bool = False) -> list[Group]:
     return list(db.session.scalars(query))
 
 
+GROUP_FIELDS = ("name", "slug", "description", "visibility", "position")
+
+
+def save_group(group: Group | None, data: dict) -> Group:
+    """Create a group (group=None) or change one; two groups never share a web address."""
+    clash = db.session.scalar(select(Group).where(Group.slug == data["slug"]))
+    if clash is not None and clash is not group:
+        raise ForumError("Another group already uses that web address.", field="slug")
+    group = group or Group()
+    for name in GROUP_FIELDS:
+        setattr(group, name, data[name])
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def move_group(group: Group, up: bool) -> None:
+    """Swap places with the neighbour above or below; positions are renumbered 10, 20, …"""
+    ordered = list_groups(include_archived=True)
+    index = ordered.index(group)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position * 10
+
+
+def set_archived(group: Group, archived: bool) -> None:
+    """An archived group stays readable; nothing in it changes (forums/permissions.py)."""
+    group.archived_at = utcnow() if archived else None
+
+
 def group_by_slug(slug: str) -> Group | None:
     return db.session.scalar(select(Group).where(Group.slug == slug))
 
@@ -53,14 +86,14 @@ def my_group_ids(user) -> set[int]:
 def join_group(user, group: Group) -> None:
     if db.session.get(Membership, (user.id, group.id)) is None:
         db.session.add(Membership(user_id=user.id, group_id=group.id))
-        db.session.commit()
+        after_commit(events.member_joined_group, user_id=user.id, group_id=group.id)
 
 
 def leave_group(user, group: Group) -> None:
     membership = db.session.get(Membership, (user.id, group.id))
     if membership is not None:
         db.session.delete(membership)
-        db.session.commit()
+        after_commit(events.member_left_group, user_id=user.id, group_id=group.id)
 
 
 def group_threads(group: Group, page: int):
@@ -81,77 +114,75 @@ def _mentions_for(text: str) -> dict[str, str]:
     return {username.lower(): username for (username,) in rows}
 
 
-def _clean_title(title: str) -> str:
-    title = strip_invisible(title)  # so the length counts only what a reader can see
-    if not 5 <= len(title) <= 150:
-        raise ForumError("A title needs 5 to 150 characters.", field="title")
-    return title
-
-
-def _clean_body(body: str) -> str:
-    body = normalise_text(body)
-    if not body:
-        raise ForumError("Please write something before posting.")
-    if len(body) > 20_000:
-        raise ForumError("A post can be at most 20,000 characters.")
+def _accept(text: str | None, kind: TextKind, field: str, mentions=None) -> Accepted:
+    """The text intake's answer; a refusal becomes a ForumError on the field to change."""
     try:
-        check_cost(body)
-    except TooComplex as error:
-        raise ForumError(str(error)) from error
-    return body
+        return accept_text(text, kind, mentions)
+    except TextRefused as error:
+        raise ForumError(str(error), field=field) from error
 
 
-def _render(body: str) -> tuple[str, dict[str, str]]:
-    """The post's HTML and the members it really mentions (not in code or links)."""
-    try:
-        return render_with_mentions(body, _mentions_for(body))
-    except TooComplex as error:
-        raise ForumError(str(error)) from error
+def _clean_title(title: str | None) -> str:
+    return _accept(title, TITLE, "title").source
 
 
-def _clean_warning(content_warning: str) -> str:
-    return strip_invisible(content_warning)[:100]
+def _clean_body(body: str | None) -> Accepted:
+    """The post as stored, its HTML and the members it really mentions (not in code or links)."""
+    return _accept(body, POST_BODY, "body", mentions=_mentions_for)
+
+
+def _clean_warning(content_warning: str | None) -> str:
+    return _accept(content_warning, CONTENT_WARNING, "content_warning").source
 
 
 def preview(body: str) -> str:
     """The HTML a post would have, for the preview before posting (not stored)."""
-    return _render(_clean_body(body))[0]
+    return _clean_body(body).html
 
 
 def create_thread(author: User, group: Group, title: str, body: str, content_warning: str = "") -> Thread:
-    now = utcnow()
-    thread = Thread(group=group, author=author, title=_clean_title(title), created_at=now,
+    # Every field is accepted before anything is written, so a refusal leaves nothing behind.
+    title, accepted, warning, now = _clean_title(title), _clean_body(body), _clean_warning(content_warning), utcnow()
+    thread = Thread(group=group, author=author, title=title, created_at=now,
                     last_post_at=now, last_poster=author, post_count=0)
     db.session.add(thread)
     db.session.flush()
-    post, mentions = _add_post(thread, author, body, content_warning, now, first=True)
-    db.session.commit()
+    post, mentions = _add_post(thread, author, accepted, warning, now, first=True)
     notifications.after_new_post(post, mentioned=mentions)
+    after_commit(events.post_created, post_id=post.id, thread_id=thread.id, author_id=author.id, first=True)
     return thread
 
 
 def create_reply(author: User, thread: Thread, body: str, content_warning: str = "") -> Post:
-    post, mentions = _add_post(thread, author, body, content_warning, utcnow())
-    db.session.commit()
+    post, mentions = _add_post(thread, author, _clean_body(body), _clean_warning(content_warning), utcnow())
     notifications.after_new_post(post, mentioned=mentions)
+    after_commit(events.post_created, post_id=post.id, thread_id=thread.id, author_id=author.id, first=False)
     return post
 
 
-def _add_post(thread: Thread, author: User, body: str, content_warning: str, now,
+def _add_post(thread: Thread, author: User, accepted: Accepted, content_warning: str, now,
               first: bool = False) -> tuple[Post, dict[str, str]]:
-    """Store a post (and its HTML and index entry); returns it with the members it mentions."""
-    body = _clean_body(body)
-    html, mentions = _render(body)
-    post = Post(thread=thread, author=author, body=body, body_html=html,
-                content_warning=_clean_warning(content_warning), created_at=now)
+    """Store an accepted post (and its index entry); returns it with the members it mentions."""
+    post = Post(thread=thread, author=author, body=accepted.source, body_html=accepted.html,
+                content_warning=content_warning, created_at=now)
     db.session.add(post)
     thread.post_count = Thread.post_count + 1  # in SQL: two replies at once both count
     thread.last_post_at, thread.last_poster = now, author
     db.session.flush()
     search.index_post(post.id, thread.title if first else "", post.body_html)
     _set_watch(author, thread, watching=True, explicit=False)
-    mark_read(author, thread, now, commit=False)
-    return post, mentions
+    mark_read(author, thread, now)
+    return post, accepted.mentions
+
+
+def quote_reply(thread: Thread, post_id: int) -> tuple[str, str] | None:
+    """The start of a reply quoting a post of this thread: its text as a Markdown quote,
+    and its content warning, so the quoted words stay hidden behind it."""
+    post = db.session.get(Post, post_id)
+    if post is None or post.thread_id != thread.id or post.is_deleted:
+        return None
+    quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
+    return f"> **@{post.author.username}** wrote:\n{quoted}\n\n", post.content_warning
 
 
 def is_first_post(post: Post) -> bool:
@@ -161,20 +192,20 @@ def is_first_post(post: Post) -> bool:
 
 def edit_post(post: Post, editor: User, body: str, content_warning: str = "", title: str | None = None) -> None:
     """Keep the old text as a revision, then store the new text and its HTML."""
-    body = _clean_body(body)
+    accepted = _clean_body(body)
+    content_warning = _clean_warning(content_warning)  # every refusal before anything changes
     first = is_first_post(post)
     new_title = _clean_title(title) if first and title is not None else post.thread.title
     db.session.add(PostRevision(post_id=post.id, editor_id=editor.id, body=post.body, body_html=post.body_html,
                                 content_warning=post.content_warning, title=post.thread.title if first else ""))
-    html, mentions = _render(body)
-    post.body, post.body_html = body, html
-    post.content_warning = _clean_warning(content_warning)
+    post.body, post.body_html = accepted.source, accepted.html
+    post.content_warning = content_warning
     post.edited_at = utcnow()
     post.thread.title = new_title
     search.index_post(post.id, new_title if first else "", post.body_html)
-    db.session.commit()
-    if mentions:  # only members not yet told about this post hear of it
-        notifications.after_new_post(post, mentioned=mentions, replies=False)
+    if accepted.mentions:  # only members not yet told about this post hear of it
+        notifications.after_new_post(post, mentioned=accepted.mentions, replies=False)
+    after_commit(events.post_edited, post_id=post.id, thread_id=post.thread_id, editor_id=editor.id)
 
 
 def delete_post(post: Post) -> None:
@@ -184,7 +215,7 @@ def delete_post(post: Post) -> None:
         search.index_post(post.id, post.thread.title, "")  # the thread stays findable by title
     else:
         search.remove_post(post.id)
-    db.session.commit()
+    after_commit(events.post_removed, post_id=post.id, thread_id=post.thread_id)
 
 
 def revisions(post: Post) -> list[PostRevision]:
@@ -197,7 +228,6 @@ def set_thread_flag(thread: Thread, flag: str, value: bool) -> None:
     if flag not in {"pinned", "locked"}:
         raise ForumError("Unknown thread setting.")
     setattr(thread, flag, value)
-    db.session.commit()
 
 
 # Reading a thread -----------------------------------------------------------------------
@@ -250,15 +280,14 @@ def set_reaction(user: User, post: Post, kind: str, on: bool) -> None:
     if not on:
         if existing is not None:
             db.session.delete(existing)
-            db.session.commit()
         return
     if existing is not None:
         return
     db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the same click arrived twice at once: it is on either way
-        db.session.rollback()
+        db.session.rollback()  # the reaction was this request's only change
         return
     notifications.after_reaction(post, user)
 
@@ -280,13 +309,13 @@ def _set_watch(user: User, thread: Thread, watching: bool, explicit: bool) -> No
 
 def set_watching(user: User, thread: Thread, watching: bool) -> None:
     _set_watch(user, thread, watching, explicit=True)
-    db.session.commit()
 
 
-def mark_read(user, thread: Thread, when=None, commit: bool = True) -> None:
-    """One small upsert: the member has read this thread up to now."""
+def mark_read(user, thread: Thread, when=None) -> bool:
+    """One small upsert: the member has read this thread up to `when` (now). True when
+    that is news, so a page view writes only when something changed."""
     if not is_member(user):
-        return
+        return False
     read = db.session.get(ThreadRead, (user.id, thread.id))
     when = when or utcnow()
     if read is None:
@@ -294,15 +323,8 @@ def mark_read(user, thread: Thread, when=None, commit: bool = True) -> None:
     elif read.last_read_at < when:
         read.last_read_at = when
     else:
-        return
-    if not commit:
-        return
-    try:
-        db.session.commit()
-    except SQLAlchemyError:
-        # Read state is a convenience: a busy database must never stop someone reading.
-        db.session.rollback()
-        current_app.logger.warning("Could not record that user %s read thread %s", user.id, thread.id)
+        return False
+    return True
 
 
 # The member's home ----------------------------------------------------------------------
@@ -342,16 +364,12 @@ class SearchResult:
 def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
     query = normalise_text(query)[:200]
     # Removed posts are already out of the index (a removed opening post keeps only its title).
-    visible = "g.archived_at IS NULL"
-    params: dict = {}
-    if not is_member(viewer):
-        visible += " AND g.visibility = 'public'"
+    visible = and_(Group.archived_at.is_(None), readable_groups(viewer))
     if group is not None:
         if not can_read_group(viewer, group):
             return [], 0
-        visible += " AND g.id = :group_id"
-        params["group_id"] = group.id
-    hits, total = search.search_post_ids(query, visible, params, max(page, 1))
+        visible = and_(visible, Group.id == group.id)
+    hits, total = search.search_post_ids(query, visible, max(page, 1))
     posts = {post.id: post for post in db.session.scalars(
         select(Post).where(Post.id.in_([hit.post_id for hit in hits]))
         .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.group)))}

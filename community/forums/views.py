@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from community import limits
+from community import limits, unit_of_work
+from community.accounts.standing import in_review_period
 from community.extensions import db
 from community.forums import bp, permissions, services
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
 from community.forums.models import Post, Thread
 from community.paging import page_number
-from community.security import role_required
+from community.permissions import requires
 
 
 def _readable_group(slug: str):
@@ -38,7 +39,10 @@ def _sending_too_fast(form) -> bool:
     """Posts and previews a member may send a minute: each one costs the server real work.
     Past the limit the form comes back with its text and a plain message (429)."""
     kind = "preview" if "preview" in request.form else "post"
-    limit = current_app.config["PREVIEW_LIMIT" if kind == "preview" else "POST_LIMIT"]
+    if kind == "preview":
+        limit = current_app.config["PREVIEW_LIMIT"]
+    else:
+        limit = current_app.config["NEW_MEMBER_POST_LIMIT" if in_review_period(current_user) else "POST_LIMIT"]
     if limits.hit(f"forum-{kind}", str(current_user.id), limit):
         return False
     form.body.errors.append("You are sending very quickly. Please wait a minute, then send again; "
@@ -57,11 +61,6 @@ def _permalink(post: Post) -> str:
     return url_for("forums.thread", thread_id=post.thread_id, page=services.page_of_post(post), _anchor=f"post-{post.id}")
 
 
-def _quote(post: Post) -> str:
-    quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
-    return f"> **@{post.author.username}** wrote:\n{quoted}\n\n"
-
-
 @bp.route("/groups/")
 def groups():
     return render_template("forums/groups.html", groups=services.list_groups(),
@@ -74,7 +73,6 @@ def group(slug: str):
     readable = permissions.can_read_group(current_user, group)
     threads = services.group_threads(group, page_number()) if readable else None
     return render_template("forums/group.html", group=group, threads=threads, readable=readable,
-                           joined=group.id in services.my_group_ids(current_user),
                            can_post=permissions.can_post_in_group(current_user, group))
 
 
@@ -85,6 +83,7 @@ def join(slug: str):
     if not permissions.can_join_group(current_user, group):
         abort(403)
     services.join_group(current_user, group)
+    unit_of_work.commit()
     flash(f"You joined {group.name}. New threads here will show on your home page.", "success")
     return redirect(url_for("forums.group", slug=group.slug))
 
@@ -93,7 +92,10 @@ def join(slug: str):
 @login_required
 def leave(slug: str):
     group = _readable_group(slug)
+    if not permissions.can_leave_group(current_user, group):
+        abort(403)
     services.leave_group(current_user, group)
+    unit_of_work.commit()
     flash(f"You left {group.name}.", "info")
     return redirect(url_for("forums.group", slug=group.slug))
 
@@ -113,9 +115,10 @@ def new_thread(slug: str):
             else:
                 thread = services.create_thread(current_user, group, form.title.data, form.body.data,
                                                 form.content_warning.data or "")
+                unit_of_work.commit()
                 return redirect(url_for("forums.thread", thread_id=thread.id))
         except services.ForumError as error:
-            db.session.rollback()  # nothing half-written stays
+            unit_of_work.rollback()  # nothing half-written stays
             form[error.field].errors.append(str(error))
     return render_template("forums/new_thread.html", group=group, form=form,
                            preview_html=preview_html), _status(form)
@@ -126,24 +129,24 @@ def thread(thread_id: int):
     thread = _readable_thread(thread_id)
     form = ReplyForm()
     quote_id = request.args.get("quote", type=int)
-    if quote_id and not form.body.data:
-        quoted = db.session.get(Post, quote_id)
-        if quoted is not None and quoted.thread_id == thread.id and not quoted.is_deleted:
-            form.body.data = _quote(quoted)
-            # Quoted words keep their warning, so the reply hides them too.
-            form.content_warning.data = form.content_warning.data or quoted.content_warning
+    if quote_id and not form.body.data and (quote := services.quote_reply(thread, quote_id)):
+        form.body.data, form.content_warning.data = quote
     return _render_thread(thread, form)
 
 
 def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200):
     posts = services.thread_page(thread, page_number())
-    if posts.items:  # read up to the newest post shown, not the newest in the thread
-        services.mark_read(current_user, thread, max(post.created_at for post in posts.items))
-    return render_template("forums/thread.html", thread=thread, posts=posts, form=form, preview_html=preview_html,
+    # Read up to the newest post shown, not the newest in the thread.
+    newly_read = bool(posts.items) and services.mark_read(current_user, thread,
+                                                          max(post.created_at for post in posts.items))
+    html = render_template("forums/thread.html", thread=thread, posts=posts, form=form, preview_html=preview_html,
                            reactions=services.reactions_for(posts.items, current_user),
                            watching=services.is_watching(current_user, thread),
                            can_reply=permissions.can_reply(current_user, thread),
-                           can_moderate=permissions.can_moderate(current_user)), status
+                           can_moderate=permissions.can_moderate(current_user))
+    if newly_read and status == 200:
+        unit_of_work.commit_if_possible("how far a member has read")
+    return html, status
 
 
 @bp.route("/threads/<int:thread_id>/reply", methods=["POST"])
@@ -158,9 +161,10 @@ def reply(thread_id: int):
             if "preview" in request.form:
                 return _render_thread(thread, form, preview_html=services.preview(form.body.data))
             post = services.create_reply(current_user, thread, form.body.data, form.content_warning.data or "")
+            unit_of_work.commit()
             return redirect(_permalink(post))
         except services.ForumError as error:
-            db.session.rollback()  # nothing half-written stays
+            unit_of_work.rollback()  # nothing half-written stays
             form[error.field].errors.append(str(error))
     return _render_thread(thread, form, status=_status(form) if form.errors else 422)
 
@@ -188,10 +192,11 @@ def edit_post(post_id: int):
             else:
                 services.edit_post(post, current_user, form.body.data, form.content_warning.data or "",
                                    title=form.title.data if first else None)
+                unit_of_work.commit()
                 flash("Your post is updated.", "success")
                 return redirect(_permalink(post))
         except services.ForumError as error:
-            db.session.rollback()  # nothing half-written stays
+            unit_of_work.rollback()  # nothing half-written stays
             form[error.field].errors.append(str(error))
     return render_template("forums/edit_post.html", post=post, form=form, first=first,
                            preview_html=preview_html), _status(form)
@@ -207,6 +212,7 @@ def delete_post(post_id: int):
     if request.method == "GET":
         return render_template("forums/delete_post.html", post=post)
     services.delete_post(post)
+    unit_of_work.commit()
     flash("Your post is removed.", "info")
     return redirect(_permalink(post))
 
@@ -222,11 +228,12 @@ def react(post_id: int):
         services.set_reaction(current_user, post, kind, on=state != "off")
     except services.ForumError as error:
         abort(400, str(error))
+    unit_of_work.commit()
     return redirect(_permalink(post))
 
 
 @bp.route("/posts/<int:post_id>/revisions")
-@role_required("moderator")
+@requires("moderate")
 def revisions(post_id: int):
     post = _readable_post(post_id)
     return render_template("forums/revisions.html", post=post, revisions=services.revisions(post))
@@ -240,17 +247,19 @@ def watch(thread_id: int):
         abort(403)
     watching = request.form.get("watching") == "1"
     services.set_watching(current_user, thread, watching)
+    unit_of_work.commit()
     flash("You will be told about new replies." if watching else "You will not be told about new replies.", "info")
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 
 @bp.route("/threads/<int:thread_id>/pin", methods=["POST"], defaults={"flag": "pinned"}, endpoint="pin")
 @bp.route("/threads/<int:thread_id>/lock", methods=["POST"], defaults={"flag": "locked"}, endpoint="lock")
-@role_required("moderator")
+@requires("moderate")
 def set_thread_flag(thread_id: int, flag: str):
     """Moderators pin a thread to the top of its group, or close it to new replies."""
     thread = _readable_thread(thread_id)
     services.set_thread_flag(thread, flag, request.form.get(flag) == "1")
+    unit_of_work.commit()
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 

@@ -96,6 +96,7 @@ def test_behind_a_proxy_limits_count_each_client_address(users):
         db.create_all()
         from community.accounts.services import create_user
         create_user("someone", "someone@example.org", PASSWORD)
+        db.session.commit()
     client = app.test_client()
     for i in range(10):
         client.post_form("/auth/login", {"login": f"nobody{i}", "password": "wrong wrong wrong"},

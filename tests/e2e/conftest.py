@@ -120,6 +120,7 @@ def make_member(live_app):
         username = f"{prefix}{next(_names)}_{os.getpid() % 1000}"
         with live_app.app_context():
             create_user(username, f"{username}@example.org", PASSWORD, role=role)
+            db.session.commit()
         return username
     return make
 

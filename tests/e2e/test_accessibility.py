@@ -109,13 +109,14 @@ def test_forbidden_page(page, make_member, color_scheme):
 
 
 @pytest.fixture
-def fresh_limits():
+def fresh_limits(live_app):
     """The sign-in limits start empty, and are emptied again so later tests can sign in."""
-    from community.extensions import limiter
+    from community import limits
 
-    limiter.reset()
-    yield
-    limiter.reset()
+    with live_app.app_context():
+        limits.reset()
+        yield
+        limits.reset()
 
 
 def test_too_many_attempts_page(page, make_member, fresh_limits, color_scheme):

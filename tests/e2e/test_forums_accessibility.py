@@ -72,6 +72,7 @@ def forum(live_app, make_member) -> Forum:
                            title=thread.title)
         public = services.create_thread(me, _group(PUBLIC_GROUP), f"Asking work for adjustments {word}",
                                         "What helped me was a **written** request.")
+        db.session.commit()
         return Forum(author, reader, word, thread.id, first.id, reply.id, public.id)
 
 

@@ -45,6 +45,7 @@ def go_to_groups(page) -> None:
 def groups(live_app):
     with live_app.app_context():
         list(seed.seed_groups())
+        db.session.commit()
 
 
 @pytest.fixture
@@ -171,6 +172,7 @@ def visitor_threads(live_app, make_member, groups):
                          for slug in (GROUP, PUBLIC_GROUP))
         private = services.create_thread(user, group, f"Only for members {word}", f"Something personal. {word}")
         shared = services.create_thread(user, public, f"Writing to my MP {next(_n)}", "Here is the **letter** I sent.")
+        db.session.commit()
         return (private.id, private.title, word), (shared.id, shared.title)
 
 
@@ -210,6 +212,7 @@ def test_who_reacted_shows_on_focus_and_escape_hides_it(page, make_member, live_
                                         "Reactions tooltip thread", "Hello there")
         post = db.session.scalar(db.select(services.Post).where(services.Post.thread_id == thread.id))
         services.set_reaction(find_by_username(reactor), post, "support", on=True)
+        db.session.commit()
         thread_id = thread.id
     sign_in(page, author)
     page.goto(f"/threads/{thread_id}")

@@ -14,6 +14,7 @@ from community.forums.seed import seed_groups
 def groups(app):
     with app.app_context():
         list(seed_groups())
+        db.session.commit()
 
 
 @pytest.fixture
@@ -29,11 +30,15 @@ def forum(app, users, groups):
 
         def thread(self, who="member", slug="crps", title="A thread about flares", body="Some **text**", cw=""):
             with app.app_context():
-                return services.create_thread(self.user(who), self.group(slug), title, body, cw).id
+                thread = services.create_thread(self.user(who), self.group(slug), title, body, cw)
+                db.session.commit()
+                return thread.id
 
         def reply(self, thread_id, who="other", body="A reply"):
             with app.app_context():
-                return services.create_reply(self.user(who), db.session.get(Thread, thread_id), body).id
+                post = services.create_reply(self.user(who), db.session.get(Thread, thread_id), body)
+                db.session.commit()
+                return post.id
 
         def first_post(self, thread_id) -> int:
             with app.app_context():

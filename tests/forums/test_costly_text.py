@@ -58,10 +58,12 @@ def test_previews_are_limited_per_member_per_minute(client, auth, forum):
     assert "You are sending very quickly" in page and "Draft words" in page
 
 
-def test_posts_are_limited_per_member_per_minute(app, client, auth, forum):
+@pytest.mark.parametrize("who, limit", [("member", 4), ("moderator", 8)])
+def test_posts_are_limited_per_member_per_minute(app, client, auth, forum, who, limit):
+    """New members (not made trusted) post at a gentler rate for their first days."""
     thread_id = forum.thread()
-    auth.login()
-    for i in range(8):
+    auth.login(who)
+    for i in range(limit):
         assert client.post_form(f"/threads/{thread_id}/reply", {"body": f"Reply {i}"},
                                 page=f"/threads/{thread_id}").status_code == 302
     response = client.post_form(f"/threads/{thread_id}/reply", {"body": "One more thing to say"},

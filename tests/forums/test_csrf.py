@@ -37,7 +37,7 @@ CASES = [
     ("admin", "/groups/crps/edit", EDITED_GROUP),
     ("admin", "/groups/crps/move", {"direction": "down"}),
     ("admin", "/groups/crps/archive", {"archived": "1"}),
-    ("member", "/settings/notifications", {"mentions": "", "replies": "y", "reactions": ""}),
+    ("member", "/settings/notifications", {"mention": "", "reply": "y", "reaction": ""}),
     ("member", "/settings", SETTINGS),
     ("member", "/settings/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
                                       "confirm": NEW_PASSWORD}),

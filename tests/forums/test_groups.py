@@ -104,10 +104,10 @@ def test_admin_creates_edits_reorders_and_archives(app, client, auth, groups):
 
 def test_home_marks_what_is_new_in_my_groups(client, auth, forum):
     seen = forum.thread(who="other", title="Thread I have read")
-    forum.thread(who="other", title="Thread I have not read")
+    unseen = forum.thread(who="other", title="Thread I have not read")
     auth.login()
     client.post_form("/groups/crps/join", page="/groups/crps/")
     client.get(f"/threads/{seen}")
     home = client.get("/").get_data(as_text=True)
-    assert '<span class="badge">New</span> <a href="/threads/2">Thread I have not read</a>' in home
+    assert f'<span class="badge">New</span> <a href="/threads/{unseen}">Thread I have not read</a>' in home
     assert f'<li><a href="/threads/{seen}">Thread I have read</a>' in home

@@ -90,12 +90,12 @@ def test_reactions_are_grouped_per_post_per_day(client, auth, forum):
 
 def test_each_kind_can_be_turned_off(client, auth, forum):
     auth.login("member")
-    response = client.post_form("/settings/notifications", {"reactions": "y"}, follow_redirects=True)
+    response = client.post_form("/settings/notifications", {"reaction": "y"}, follow_redirects=True)
     assert "Your notification settings are saved." in response.get_data(as_text=True)
     thread_id = forum.thread(who="member")
     forum.reply(thread_id, who="other", body="reply to @member")  # mention and reply both off
     assert unread_badge(client) is None
-    client.post_form("/settings/notifications", {"mentions": "y", "replies": "y"})
+    client.post_form("/settings/notifications", {"mention": "y", "reply": "y"})
     forum.reply(thread_id, who="other", body="@member again")
     assert unread_badge(client) == "1"  # a mention, not also a reply
 
@@ -123,3 +123,16 @@ def test_only_the_notifications_shown_are_marked_read(client, auth, forum):
     assert unread_badge(client) == "35"
     client.get("/notifications")
     assert unread_badge(client) == "5"
+
+
+def test_a_member_who_never_saved_settings_sees_every_kind_on_and_keeps_them_on(client, auth, forum):
+    """Saving the settings page unchanged must not switch every notification off."""
+    auth.login("member")
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert page.count("checked") == 3
+    form = {"mention": "y", "reply": "y", "reaction": "y"}  # what the browser sends for ticked boxes
+    client.post_form("/settings/notifications", form)
+    thread_id = forum.thread(who="member")
+    forum.reply(thread_id, who="other", body="A reply")
+    assert unread_badge(client) == "1"
+    assert client.get("/settings/notifications").get_data(as_text=True).count("checked") == 3

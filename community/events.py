@@ -1,0 +1,18 @@
+"""Named domain events, sent only after the unit of work commits (see unit_of_work.py).
+
+Senders queue them with unit_of_work.after_commit(event, **ids); receivers connect with
+@event.connect and do what leaves the process: mail, Socket.IO emits, moderators' feeds.
+"""
+from blinker import Namespace
+
+_events = Namespace()
+
+# Accounts
+reset_link_requested = _events.signal("reset-link-requested")  # email, base_url
+
+# Forums
+post_created = _events.signal("post-created")  # post_id, thread_id, author_id, first (bool)
+post_edited = _events.signal("post-edited")  # post_id, thread_id, editor_id
+post_removed = _events.signal("post-removed")  # post_id, thread_id
+member_joined_group = _events.signal("member-joined-group")  # user_id, group_id
+member_left_group = _events.signal("member-left-group")  # user_id, group_id
