@@ -1,25 +1,50 @@
 # Common Ground: `make run` serves the site, `make test` runs the whole suite.
 VENV ?= .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
 FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release that pyproject.toml allows;
+# `LOCK_ARGS="--upgrade-package flask"` moves one.
+LOCK_ARGS ?=
+UV_SPEC := uv>=0.13,<0.14
+LOCK_TARGET := --python-version 3.11 --python-platform linux --custom-compile-command "make lock"
 
-.PHONY: run test bench install install-dev migrate seed clean
+.PHONY: run test lint lock bench install install-dev migrate seed clean
 
-$(VENV)/.installed: pyproject.toml
+# The bare virtualenv, made once.
+$(PY):
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PIP) install --quiet --upgrade pip
+
+# Runtime dependencies at the versions pinned in requirements/main.txt, then the project itself.
+$(VENV)/.installed: requirements/main.txt pyproject.toml | $(PY)
+	$(PIP) install --quiet -r requirements/main.txt
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Runtime plus test and lint tools, pinned in requirements/dev.txt.
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements/dev.txt
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
+# Install what the site needs to run.
 install: $(VENV)/.installed
+
+# Install what the tests and linters need as well.
 install-dev: $(VENV)/.installed-dev
+
+# Re-resolve pyproject.toml's ranges into requirements/main.txt and requirements/dev.txt (dev.txt
+# keeps main.txt's versions). Commit both files; the next `make install` picks them up.
+lock: | $(PY)
+	$(PIP) install --quiet '$(UV_SPEC)'
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_TARGET) $(LOCK_ARGS) \
+		-o requirements/main.txt >/dev/null
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements/main.txt $(LOCK_TARGET) $(LOCK_ARGS) \
+		-o requirements/dev.txt >/dev/null
 
 # The development server: debug settings, SQLite in instance/, mail written to instance/outbox/.
 run: install
@@ -27,17 +52,27 @@ run: install
 	FLASK_DEBUG=1 $(FLASK) seed --demo
 	FLASK_DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) wsgi.py
 
+# Apply the database migrations.
 migrate: install
 	$(FLASK) db upgrade
 
+# Seed what every site needs (idempotent); `make run` adds the demo content too.
 seed: install
 	$(FLASK) seed
 
-test: install-dev
+# Ruff's lint rules and its formatter, as a check: `ruff format .` and `ruff check --fix .` repair.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Lint, then the whole test suite; PYTEST_ARGS passes options to pytest.
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The benchmarks in bench/.
 bench: install-dev
 	$(PY) -m bench
 
+# Remove the virtualenv and the tools' caches.
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache
