@@ -1,4 +1,5 @@
 """Gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`."""
+
 import os
 
 import gunicorn.http.wsgi
@@ -36,5 +37,8 @@ def post_worker_init(worker):
     # and gunicorn does not route by session: with Socket.IO mounted, run one worker (or
     # several one-worker servers behind a sticky proxy, sharing SOCKETIO_MESSAGE_QUEUE).
     if "socketio" in getattr(worker.wsgi, "extensions", {}) and worker.cfg.workers > 1:
-        worker.log.warning("Socket.IO is mounted but GUNICORN_WORKERS=%s: long-polling clients "
-                           "will lose their sessions; use one worker per server.", worker.cfg.workers)
+        worker.log.warning(
+            "Socket.IO is mounted but GUNICORN_WORKERS=%s: long-polling clients "
+            "will lose their sessions; use one worker per server.",
+            worker.cfg.workers,
+        )

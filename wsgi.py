@@ -1,4 +1,5 @@
 """The WSGI entry point: `gunicorn -c gunicorn.conf.py wsgi:app`, or `python wsgi.py` for the dev server."""
+
 import os
 
 from community import create_app

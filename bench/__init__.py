@@ -1,4 +1,5 @@
 """Benchmarks: each prints its figure, the baseline it is held to, and the ratio."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """`make bench`: run every benchmark in bench/ and print figure, baseline and ratio."""
+
 from __future__ import annotations
 
 import importlib
@@ -17,7 +18,9 @@ def main() -> None:
             continue
         module = importlib.import_module(f"bench.{module_info.name}")
         for name, figure, baseline, unit in module.run():
-            print(f"{name:<44} {figure:>9.3f} {unit:<2} {baseline:>9.3f} {unit:<2} {figure / baseline:>6.2f}x")
+            print(
+                f"{name:<44} {figure:>9.3f} {unit:<2} {baseline:>9.3f} {unit:<2} {figure / baseline:>6.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ run (DEVELOPERS.md measured it at about 1.7 ms on a quiet machine). Our path add
 demotion, link rel and linkify inside markdown-it; a ratio near 1 means no second
 bleach.linkify pass (which doubles the cost) crept in.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,8 +15,10 @@ from markdown_it import MarkdownIt
 
 from community.content import ALLOWED_TAGS, render_markdown
 
-POST = ("Some days the **burning** in my foot is a 7, some days a 9. I keep notes in my diary.\n\n"
-        "> What helped you with sleep?\n\n- warm bath\n- pacing\n- https://example.org/pacing-guide\n\n") * 12
+POST = (
+    "Some days the **burning** in my foot is a 7, some days a 9. I keep notes in my diary.\n\n"
+    "> What helped you with sleep?\n\n- warm bath\n- pacing\n- https://example.org/pacing-guide\n\n"
+) * 12
 
 
 def _per_call_ms(function, rounds: int = 200) -> float:

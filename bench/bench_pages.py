@@ -2,6 +2,7 @@
 
 Baseline: 2 ms per page, a budget that leaves room for a page's few queries on SQLite.
 """
+
 from __future__ import annotations
 
 from bench import bench_app, time_get

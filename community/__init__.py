@@ -1,4 +1,5 @@
 """Common Ground: the application factory."""
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,10 @@ def require_production_settings(app: Flask) -> None:
     base = app.config.get("BASE_URL")
     host = urlsplit(base or "").hostname
     if not host:
-        raise RuntimeError("Set BASE_URL to the site's public address, e.g. https://commonground.example "
-                           "(see README.md, Deployment): links in mail are built from it.")
+        raise RuntimeError(
+            "Set BASE_URL to the site's public address, e.g. https://commonground.example "
+            "(see README.md, Deployment): links in mail are built from it."
+        )
     if not app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = [host]
 

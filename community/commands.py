@@ -1,4 +1,5 @@
 """Command-line tools for operators: `flask users ...` and `flask seed`."""
+
 from __future__ import annotations
 
 import click
@@ -6,7 +7,6 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from community.unit_of_work import commit
-
 
 users_cli = AppGroup("users", help="Create accounts and change roles.")
 

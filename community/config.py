@@ -1,4 +1,5 @@
 """Settings, read from the environment. See README.md, "Configuration"."""
+
 from __future__ import annotations
 
 import os
@@ -20,9 +21,9 @@ def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'community.db'}")
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -69,8 +70,9 @@ class Config:
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
     # Other sites whose pages may open Socket.IO here (comma-separated). Unset means this
     # site only: Engine.IO then compares the Origin header with the Host.
-    SOCKETIO_CORS_ORIGINS = [o.strip() for o in os.environ.get("SOCKETIO_CORS_ORIGINS", "").split(",")
-                             if o.strip()] or None
+    SOCKETIO_CORS_ORIGINS = [
+        o.strip() for o in os.environ.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o.strip()
+    ] or None
     # Live requests (long-polls, WebSockets) one network address, or one member, may hold
     # open at once in each server process, each holding a thread; past that they get 429.
     SOCKETIO_MAX_PER_ADDRESS = int(os.environ.get("SOCKETIO_MAX_PER_ADDRESS", "20"))

@@ -4,6 +4,7 @@ Member text comes in through community.text.accept_text, which measures and chec
 then calls this once, when the text is written; its result is stored beside the source,
 and pages print the stored HTML and never run this again.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,28 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "em",
+        "strong",
+        "del",
+        "s",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    }
+)
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
@@ -97,7 +116,7 @@ def _link_mentions(state) -> None:
                 if username is None:
                     continue
                 if match.start() > position:
-                    children.append(_text_token(token.content[position:match.start()]))
+                    children.append(_text_token(token.content[position : match.start()]))
                 state.env.setdefault("linked", {})[match.group(1).lower()] = username
                 link = Token("link_open", "a", 1)
                 link.attrs = {"href": f"/u/{username}", "class": "mention"}
@@ -125,8 +144,7 @@ def _render_image(self, tokens, idx, options, env):
     token = tokens[idx]
     src = token.attrGet("src") or ""
     alt = self.renderInlineAsText(token.children or [], options, env) or src
-    return (f'<a href="{escapeHtml(src)}" rel="{LINK_REL}">'
-            f"Image: {escapeHtml(alt)}</a>")
+    return f'<a href="{escapeHtml(src)}" rel="{LINK_REL}">Image: {escapeHtml(alt)}</a>'
 
 
 def _build_markdown() -> MarkdownIt:
@@ -179,7 +197,9 @@ def check_cost(text: str) -> None:
 
 
 def _check_shape(tokens: list[Token]) -> None:
-    links = sum(1 for block in tokens if block.children for token in block.children if token.type == "link_open")
+    links = sum(
+        1 for block in tokens if block.children for token in block.children if token.type == "link_open"
+    )
     if links > MAX_LINKS:
         raise TooComplex(f"Please include at most {MAX_LINKS} links and @mentions.")
     if any(token.level > MAX_NESTING for token in tokens):
@@ -195,7 +215,9 @@ def render_markdown(source: str | None, mentions: Mapping[str, str] | None = Non
     return render_with_mentions(source, mentions)[0]
 
 
-def render_with_mentions(source: str | None, mentions: Mapping[str, str] | None = None) -> tuple[str, dict[str, str]]:
+def render_with_mentions(
+    source: str | None, mentions: Mapping[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
     """The HTML, and the mentions that became links: an @name in code or a link is no mention."""
     text = normalise_text(source)
     if not text:

@@ -1,4 +1,5 @@
 """Error pages in the site's layout, for people and for JSON clients."""
+
 from __future__ import annotations
 
 from flask import Response, render_template, request
@@ -16,8 +17,11 @@ MESSAGES = {
     404: ("We couldn't find that page", "It may have been moved or removed, or the link may be mistyped."),
     405: ("That didn't work", "This page can't be used that way."),
     413: ("That was too large", "What you sent is larger than we accept. Please shorten it and try again."),
-    429: ("Please wait a minute", "There have been too many attempts in a short time. "
-          "Wait a minute, then try again. If you have forgotten your password, you can reset it."),
+    429: (
+        "Please wait a minute",
+        "There have been too many attempts in a short time. "
+        "Wait a minute, then try again. If you have forgotten your password, you can reset it.",
+    ),
     500: ("Something went wrong on our side", "It is not your fault. Please try again in a moment."),
 }
 
@@ -50,13 +54,18 @@ def _typed_text() -> list[tuple[str, str]]:
     """
     if request.method != "POST" or (request.content_length or 0) > 1_000_000:
         return []
-    if not current_user.is_authenticated or request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+    if (
+        not current_user.is_authenticated
+        or request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin"
+    ):
         return []
     origin = request.headers.get("Origin")
     if origin and origin != request.host_url.rstrip("/"):
         return []
     fields = _form_text_fields()
-    return [(name, value) for name, value in request.form.items(multi=True) if name in fields and value.strip()]
+    return [
+        (name, value) for name, value in request.form.items(multi=True) if name in fields and value.strip()
+    ]
 
 
 def render_error(code: int, description: str | None = None, typed=None):
@@ -66,16 +75,21 @@ def render_error(code: int, description: str | None = None, typed=None):
     if request_ctx.url_adapter is None:
         # No URL can be built for this request (an unknown Host): the layout's links need one.
         return Response(f"{title}. {description or message}\n", code, mimetype="text/plain")
-    return render_template("errors/error.html", code=code, title=title, message=description or message,
-                           typed=typed or []), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=description or message, typed=typed or []
+    ), code
 
 
 def register_errorhandlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "This form was open too long or came from somewhere else, so we did not "
-                                 "save it. Your text is below: copy it, go back, reload the page and send it "
-                                 "again.", typed=_typed_text())
+        return render_error(
+            400,
+            "This form was open too long or came from somewhere else, so we did not "
+            "save it. Your text is below: copy it, go back, reload the page and send it "
+            "again.",
+            typed=_typed_text(),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error):

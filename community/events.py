@@ -3,6 +3,7 @@
 Senders queue them with unit_of_work.after_commit(event, **ids); receivers connect with
 @event.connect and do what leaves the process: mail, Socket.IO emits, moderators' feeds.
 """
+
 from blinker import Namespace
 
 _events = Namespace()

@@ -6,6 +6,7 @@ RATELIMIT_STORAGE_URI (memory, or Redis shared by every process), so attempts th
 together cannot slip past the limit between a check and a count. Each app has its own
 counter (init_app), so no app, or test, shares another's counts by accident.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 A request only puts a job on the queue, so a slow mail server never holds a page, and a
 reset request takes the same path and time whether or not the address is a member's.
 """
+
 from __future__ import annotations
 
 import queue

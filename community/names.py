@@ -1,4 +1,5 @@
 """Names and one-line text members choose: invisible characters removed, staff-like names kept for staff."""
+
 from __future__ import annotations
 
 import re
@@ -13,16 +14,22 @@ RESERVED_MESSAGE = "That name is kept for the site's own staff. Please choose an
 # display as something else; the rest are zero-width or blank (ZWSP, joiners, word joiner,
 # invisible operators, BOM, Mongolian vowel separator, soft hyphen, combining grapheme
 # joiner, Hangul fillers) and let a title or a name look empty or look like another.
-_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]"
+)
 _ZWJ = "\u200d"
 
 
 def _joins_emoji(text: str, at: int) -> bool:
     """A joiner between two emoji builds one picture (woman + wheelchair: 👩‍🦽); it stays."""
-    before, after = text[at - 1:at], text[at + 1:at + 2]
-    return (bool(before) and bool(after) and unicodedata.category(after) == "So"
-            and (before == "\ufe0f" or unicodedata.category(before) in {"So", "Sk"}))
+    before, after = text[at - 1 : at], text[at + 1 : at + 2]
+    return (
+        bool(before)
+        and bool(after)
+        and unicodedata.category(after) == "So"
+        and (before == "\ufe0f" or unicodedata.category(before) in {"So", "Sk"})
+    )
 
 
 def _drop(match: re.Match) -> str:
@@ -39,8 +46,9 @@ def strip_invisible(text: str | None) -> str:
 
 # Reserved names: the rule is in is_reserved's docstring -----------------------------------
 
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
-                       "@": "a", "$": "s", "|": "l", "!": "i"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l", "!": "i"}
+)
 _CAMEL = "\x01"
 _WORD = re.compile(rf"(?:[^\W\d_]|{_CAMEL})+")
 
@@ -75,8 +83,10 @@ def _words(name: str) -> list[list[str]]:
     text = unicodedata.normalize("NFKC", strip_invisible(name))
     text = "".join(lookalikes.get(char, char) for char in text)
     text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    text = "".join(_CAMEL + char if prev.islower() and char.isupper() else char
-                   for prev, char in zip(" " + text, text))
+    text = "".join(
+        _CAMEL + char if prev.islower() and char.isupper() else char
+        for prev, char in zip(" " + text, text, strict=False)
+    )
     words: list[list[str]] = []
     letters = ""
     for match in _WORD.finditer(text.translate(_LEET).casefold()):

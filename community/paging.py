@@ -1,4 +1,5 @@
 """The ?page= number every paged view reads, kept to a sane range whatever was typed."""
+
 from flask import request
 
 MAX_PAGE = 10_000

@@ -1,5 +1,6 @@
 """Cross-cutting security: response headers, host and NUL checks, safe redirects, links
 for mail, and the order of roles that each feature's permission rules build on."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -9,18 +10,20 @@ from flask import abort, current_app, request, url_for
 # Roles in rising order of trust; each includes the ones before it.
 ROLES = ("member", "moderator", "admin")
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def set_security_headers(response):
@@ -56,9 +59,11 @@ class HostCase:
 def refuse_nul_bytes():
     """A NUL byte is never typed by a person, and PostgreSQL refuses it in text: say 400
     before any view passes one to the database."""
-    if "\x00" in request.path or any("\x00" in key or "\x00" in value
-                                     for source in (request.args, request.form)
-                                     for key, value in source.items(multi=True)):
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value
+        for source in (request.args, request.form)
+        for key, value in source.items(multi=True)
+    ):
         abort(400)
 
 

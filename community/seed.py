@@ -1,4 +1,5 @@
 """Idempotent seed data, and demo content for a new database; the caller commits."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -37,8 +38,14 @@ def seed_demo_members(members: dict) -> Iterator[str]:
         yield "Demo content skipped: the database already has members."
         return
     for username, display_name, relationship, conditions, role in DEMO_MEMBERS:
-        user = create_user(username, f"{username}@example.invalid", DEMO_PASSWORD, role=role, trusted=True,
-                           allow_reserved=True)
+        user = create_user(
+            username,
+            f"{username}@example.invalid",
+            DEMO_PASSWORD,
+            role=role,
+            trusted=True,
+            allow_reserved=True,
+        )
         user.display_name, user.relationship, user.conditions = display_name, relationship, conditions
         members[username] = user
     yield f"Added {len(DEMO_MEMBERS)} demo members; each signs in with the password {DEMO_PASSWORD!r}."

@@ -1,4 +1,5 @@
 """Socket.IO for live features: mounted only when a feature has events, and only for members."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -88,11 +89,16 @@ class SocketGate:
             return _refuse(start_response, "400 Bad Request", "Unknown host.")
         if member_id is None:
             return _refuse(start_response, "401 Unauthorized", "Sign in to use live features.")
-        keys = [(("address", address_key(environ.get("REMOTE_ADDR") or "")), self.max_per_address),
-                (("member", member_id), self.max_per_member)]
+        keys = [
+            (("address", address_key(environ.get("REMOTE_ADDR") or "")), self.max_per_address),
+            (("member", member_id), self.max_per_member),
+        ]
         if not self._enter(keys):
-            return _refuse(start_response, "429 Too Many Requests",
-                           "Too many live connections at once. Close a tab and try again.")
+            return _refuse(
+                start_response,
+                "429 Too Many Requests",
+                "Too many live connections at once. Close a tab and try again.",
+            )
         release = _Once(self._leave, [key for key, _ in keys])
         try:
             body = self.wsgi_app(environ, start_response)
@@ -163,8 +169,13 @@ class _ReleasingBody:
 
 def _refuse(start_response, status: str, message: str):
     body = (message + "\n").encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                            ("Content-Length", str(len(body))),
-                            ("Cache-Control", "no-store"),
-                            ("X-Content-Type-Options", "nosniff")])
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+    )
     return [body]

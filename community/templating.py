@@ -1,4 +1,5 @@
 """What every template can use: the header links, roles, and member preferences."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,8 +40,9 @@ def register(app: Flask) -> None:
         if current_user.is_authenticated:
             theme, text_size = current_user.theme, current_user.text_size
         return {
-            "nav_links": [(label, url_for(endpoint)) for label, endpoint in NAV_LINKS
-                          if endpoint in app.view_functions],
+            "nav_links": [
+                (label, url_for(endpoint)) for label, endpoint in NAV_LINKS if endpoint in app.view_functions
+            ],
             "can": lambda name, *things: can(current_user, name, *things),
             "page_exists": lambda endpoint: endpoint in app.view_functions,
             "theme": theme or "system",

@@ -4,6 +4,7 @@ Forms ask TextRules(kind) and services ask accept_text(text, kind); both measure
 measure(), so a page and a service cannot disagree about what fits. Markdown becomes HTML
 in community.content; this module decides what is taken and says why when it is not.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -43,24 +44,56 @@ class TextKind:
         return template.format(min=self.min_length, max=self.max_length)
 
 
-POST_BODY = TextKind("post_body", "Post", 1, 20_000, markdown=True,
-                     empty="Please write something before posting.",
-                     too_long="A post can be at most {max:,} characters.")
-TITLE = TextKind("title", "Title", 5, 150, markdown=False,
-                 empty="A title needs {min} to {max} characters.",
-                 too_long="A title needs {min} to {max} characters.")
-CONTENT_WARNING = TextKind("content_warning", "Content warning", 0, 100, markdown=False,
-                           too_long="Keep the warning under {max} characters.")
-BIO = TextKind("bio", "About you", 0, 2_000, markdown=True,
-               too_long="Please keep “About you” to {max:,} characters or fewer.")
-CHAT_MESSAGE = TextKind("chat_message", "Message", 1, 2_000, markdown=True,
-                        empty="Please write a message before sending.",
-                        too_long="A message can be at most {max:,} characters.")
-DIARY_NOTE = TextKind("diary_note", "Note", 0, 5_000, markdown=True,
-                      too_long="A diary note can be at most {max:,} characters.")
+POST_BODY = TextKind(
+    "post_body",
+    "Post",
+    1,
+    20_000,
+    markdown=True,
+    empty="Please write something before posting.",
+    too_long="A post can be at most {max:,} characters.",
+)
+TITLE = TextKind(
+    "title",
+    "Title",
+    5,
+    150,
+    markdown=False,
+    empty="A title needs {min} to {max} characters.",
+    too_long="A title needs {min} to {max} characters.",
+)
+CONTENT_WARNING = TextKind(
+    "content_warning",
+    "Content warning",
+    0,
+    100,
+    markdown=False,
+    too_long="Keep the warning under {max} characters.",
+)
+BIO = TextKind(
+    "bio",
+    "About you",
+    0,
+    2_000,
+    markdown=True,
+    too_long="Please keep “About you” to {max:,} characters or fewer.",
+)
+CHAT_MESSAGE = TextKind(
+    "chat_message",
+    "Message",
+    1,
+    2_000,
+    markdown=True,
+    empty="Please write a message before sending.",
+    too_long="A message can be at most {max:,} characters.",
+)
+DIARY_NOTE = TextKind(
+    "diary_note", "Note", 0, 5_000, markdown=True, too_long="A diary note can be at most {max:,} characters."
+)
 
-KINDS: dict[str, TextKind] = {kind.name: kind for kind in
-                              (POST_BODY, TITLE, CONTENT_WARNING, BIO, CHAT_MESSAGE, DIARY_NOTE)}
+KINDS: dict[str, TextKind] = {
+    kind.name: kind for kind in (POST_BODY, TITLE, CONTENT_WARNING, BIO, CHAT_MESSAGE, DIARY_NOTE)
+}
 
 # Checks every accepted text passes, in this order, after its length and before any HTML is
 # made. Each is called as check(source, kind) and refuses by raising TextRefused with words

@@ -6,6 +6,7 @@ services in the same transaction. Side effects that leave the process (mail, Soc
 emits, the moderators' feed) are named events in community.events, queued with
 after_commit() and sent when the transaction commits, so a failed write sends nothing.
 """
+
 from __future__ import annotations
 
 from blinker import Signal

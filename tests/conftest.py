@@ -1,4 +1,5 @@
 """Fixtures: a fresh app and database per test, a CSRF-aware client, members of each role."""
+
 from __future__ import annotations
 
 import os
@@ -126,7 +127,8 @@ def pytest_runtest_logreport(report):
 
 def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
-        f"browser (e2e) tests passed: {_RAN['e2e']}; PostgreSQL tests passed: {_RAN['postgresql']}")
+        f"browser (e2e) tests passed: {_RAN['e2e']}; PostgreSQL tests passed: {_RAN['postgresql']}"
+    )
 
 
 def pytest_sessionfinish(session, exitstatus):

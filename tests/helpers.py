@@ -1,4 +1,5 @@
 """Helpers shared by the tests: the CSRF-aware client, corpora, and skip-or-fail."""
+
 from __future__ import annotations
 
 import os

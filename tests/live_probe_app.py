@@ -3,6 +3,7 @@
 A registered event is what mounts Socket.IO, so this module is imported only by that
 gunicorn subprocess: in the test process every other test's app would mount it too.
 """
+
 import fcntl
 
 from flask_login import current_user

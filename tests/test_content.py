@@ -1,4 +1,5 @@
 """The content path: Markdown in, safe HTML out, for every line of the public corpora."""
+
 import re
 from html.parser import HTMLParser
 
@@ -6,6 +7,7 @@ import pytest
 
 from community.content import ALLOWED_TAGS, render_markdown, sanitise_html
 from tests.helpers import corpus_lines
+
 
 class _Elements(HTMLParser):
     def __init__(self):
@@ -26,10 +28,18 @@ def assert_inert(html: str, source: str):
             assert not name.startswith("on"), f"{name}= survived for {source!r}: {html!r}"
             if name in {"href", "src", "action", "formaction"}:
                 # URL parsing as browsers do: strip C0 and space, drop tabs and newlines.
-                url = re.sub(r"[\t\n\r]", "", (value or "").strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \t\n\r"))
+                url = re.sub(
+                    r"[\t\n\r]",
+                    "",
+                    (value or "").strip(
+                        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13"
+                        "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \t\n\r"
+                    ),
+                )
                 scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
-                assert scheme is None or scheme.group(1).lower() in {"http", "https", "mailto"}, \
+                assert scheme is None or scheme.group(1).lower() in {"http", "https", "mailto"}, (
                     f"{name}={value!r} survived for {source!r}"
+                )
     assert "<script" not in html.lower()
 
 
@@ -42,7 +52,9 @@ def test_markdown_features_members_use():
 
 
 def test_links_are_marked_and_limited_to_safe_schemes():
-    html = render_markdown("[site](https://example.org) [mail](mailto:a@example.org) [bad](javascript:alert(1)) www.example.com")
+    html = render_markdown(
+        "[site](https://example.org) [mail](mailto:a@example.org) [bad](javascript:alert(1)) www.example.com"
+    )
     assert '<a href="https://example.org" rel="nofollow ugc noopener">site</a>' in html
     assert 'href="mailto:a@example.org"' in html
     assert "javascript:" not in html.split("[bad]")[0] and 'href="javascript' not in html
@@ -61,7 +73,9 @@ def test_control_characters_are_removed():
     assert render_markdown("   ") == ""
 
 
-@pytest.mark.parametrize("corpus", ["blns.txt", "xss/payloadbox-xss-payload-list.txt", "xss/markdown-it-xss-fixtures.txt"])
+@pytest.mark.parametrize(
+    "corpus", ["blns.txt", "xss/payloadbox-xss-payload-list.txt", "xss/markdown-it-xss-fixtures.txt"]
+)
 def test_corpus_lines_come_out_inert_and_stable(corpus):
     lines = corpus_lines(*corpus.split("/"))
     assert len(lines) > 50

@@ -1,4 +1,5 @@
 """The real server, under gunicorn with gunicorn.conf.py: live connections cannot take its threads."""
+
 from __future__ import annotations
 
 import http.client
@@ -39,17 +40,41 @@ def server(tmp_path_factory):
         skip_or_fail("gunicorn is not installed (pip install -e .)")
     folder = tmp_path_factory.mktemp("gunicorn")
     port = _free_port()
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLASK_", "SOCKETIO_", "GUNICORN_", "PROXY_", "TRUSTED_"))}
-    env.update(SECRET_KEY="live-server-test-secret", DATABASE_URL=f"sqlite:///{folder / 'live.db'}",
-               BASE_URL=f"http://127.0.0.1:{port}", TRUSTED_HOSTS="127.0.0.1",
-               MAIL_OUTBOX=str(folder / "outbox"), HOST="127.0.0.1", PORT=str(port),
-               SOCKETIO_MAX_PER_MEMBER=str(MAX_PER_MEMBER))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FLASK_", "SOCKETIO_", "GUNICORN_", "PROXY_", "TRUSTED_"))
+    }
+    env.update(
+        SECRET_KEY="live-server-test-secret",
+        DATABASE_URL=f"sqlite:///{folder / 'live.db'}",
+        BASE_URL=f"http://127.0.0.1:{port}",
+        TRUSTED_HOSTS="127.0.0.1",
+        MAIL_OUTBOX=str(folder / "outbox"),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        SOCKETIO_MAX_PER_MEMBER=str(MAX_PER_MEMBER),
+    )
     log = open(folder / "gunicorn.log", "w+b")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1",
-         "--threads", str(THREADS), "tests.live_probe_app:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--workers",
+            "1",
+            "--threads",
+            str(THREADS),
+            "tests.live_probe_app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 15
         while True:
@@ -103,8 +128,13 @@ def member_cookie(server) -> dict:
     assert status == 200
     jar = cookies_from(headers)
     form = {"csrf_token": _TOKEN.search(html).group(1), "login": "probe_member", "password": PASSWORD}
-    status, headers, _ = request(server, "POST", "/auth/login", body=urlencode(form), headers={
-        "Content-Type": "application/x-www-form-urlencoded", **cookie_header(jar)})
+    status, headers, _ = request(
+        server,
+        "POST",
+        "/auth/login",
+        body=urlencode(form),
+        headers={"Content-Type": "application/x-www-form-urlencoded", **cookie_header(jar)},
+    )
     assert status == 302, "the probe member could not sign in"
     return cookie_header(cookies_from(headers, jar))
 
@@ -138,10 +168,14 @@ def handshake(port, cookie: dict) -> str:
 
 
 def test_anonymous_live_connections_leave_threads_for_pages(server):
-    websocket = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" \
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-    held = [open_raw(server, raw_get(server, "/socket.io/?EIO=4&transport=websocket", websocket))
-            for _ in range(2 * THREADS)]
+    websocket = (
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    )
+    held = [
+        open_raw(server, raw_get(server, "/socket.io/?EIO=4&transport=websocket", websocket))
+        for _ in range(2 * THREADS)
+    ]
     held += [open_raw(server, raw_get(server, POLL)) for _ in range(2 * THREADS)]
     try:
         started = time.monotonic()
@@ -163,8 +197,13 @@ def test_signed_in_member_gets_an_engine_io_session(server, member_cookie):
 
 
 def test_no_header_names_gunicorn(server, member_cookie):
-    for path, headers in [("/", {}), ("/healthz", {}), ("/no-such-page", {}),
-                          (POLL, {}), (POLL, member_cookie)]:
+    for path, headers in [
+        ("/", {}),
+        ("/healthz", {}),
+        ("/no-such-page", {}),
+        (POLL, {}),
+        (POLL, member_cookie),
+    ]:
         _, response_headers, _ = request(server, "GET", path, headers=headers)
         named = [(k, v) for k, v in response_headers if "gunicorn" in f"{k}: {v}".lower()]
         assert named == [], (path, named)
@@ -175,8 +214,10 @@ def test_one_member_holds_at_most_the_cap_and_gets_places_back(server, member_co
     sids = [handshake(server, member_cookie) for _ in range(MAX_PER_MEMBER + 1)]
     time.sleep(0.2)  # each handshake gives its place back once gunicorn closes the response
     cookie = member_cookie["Cookie"]
-    held = [open_raw(server, raw_get(server, f"{POLL}&sid={sid}", f"Cookie: {cookie}\r\n"))
-            for sid in sids[:MAX_PER_MEMBER]]
+    held = [
+        open_raw(server, raw_get(server, f"{POLL}&sid={sid}", f"Cookie: {cookie}\r\n"))
+        for sid in sids[:MAX_PER_MEMBER]
+    ]
     try:
         time.sleep(0.5)
         readable, _, _ = select.select(held, [], [], 0)

@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -29,7 +30,9 @@ def test_sqlite_migrations_match_the_models_and_downgrade(tmp_path):
         upgrade()
         assert "users" in inspect(db.engine).get_table_names()
         with db.engine.connect() as conn:  # the case-insensitive username index is there
-            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name='uq_users_username_lower'").scalar()
+            sql = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name='uq_users_username_lower'"
+            ).scalar()
         assert sql is not None and "lower(username)" in sql
     assert schema_differences(app) == []
     with app.app_context():

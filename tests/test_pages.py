@@ -1,4 +1,5 @@
 """Pages anyone can read: home, crisis lines, guidelines, errors, /healthz."""
+
 import pytest
 
 
@@ -20,8 +21,15 @@ def test_crisis_page_lists_lines_by_country_without_an_account(client):
     response = client.get("/crisis")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    for expected in ["988", "116 123", "Samaritans", "9-8-8", "13 11 14", "Lifeline",
-                     "call your local emergency number"]:
+    for expected in [
+        "988",
+        "116 123",
+        "Samaritans",
+        "9-8-8",
+        "13 11 14",
+        "Lifeline",
+        "call your local emergency number",
+    ]:
         assert expected in page
 
 
@@ -32,8 +40,12 @@ def test_guidelines_say_peer_support_not_medical_advice(client):
 
 def test_header_links_only_pages_that_exist(app, client):
     page = client.get("/").get_data(as_text=True)
-    for label, endpoint in [("Groups", "forums.groups"), ("Chat", "chat.rooms"),
-                            ("Resources", "resources.index"), ("Diary", "diary.index")]:
+    for label, endpoint in [
+        ("Groups", "forums.groups"),
+        ("Chat", "chat.rooms"),
+        ("Resources", "resources.index"),
+        ("Diary", "diary.index"),
+    ]:
         assert (f">{label}</a>" in page) == (endpoint in app.view_functions), label
 
 
@@ -51,6 +63,7 @@ def test_healthz_ok(client):
 
 def test_healthz_503_when_the_database_is_gone():
     from tests.conftest import make_app
+
     broken = make_app(SQLALCHEMY_DATABASE_URI="sqlite:////nonexistent/dir/x.db")
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503

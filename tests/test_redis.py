@@ -3,6 +3,7 @@
 The CI sets TEST_REDIS_URL (a database number kept for tests; it is emptied before and after).
 Without it these tests skip on a developer's machine and fail under CI=true.
 """
+
 from __future__ import annotations
 
 import os
@@ -87,5 +88,7 @@ def test_a_correct_sign_in_gives_its_attempt_back_in_redis(redis_url, tmp_path):
     for _ in range(12):
         with worker_a.app_context():
             client = worker_a.test_client()
-            assert client.post_form("/auth/login", {"login": "shared", "password": PASSWORD}).status_code == 302
+            assert (
+                client.post_form("/auth/login", {"login": "shared", "password": PASSWORD}).status_code == 302
+            )
     assert _counted_in_redis(redis_url) == 0

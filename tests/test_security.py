@@ -1,4 +1,5 @@
 """The security baseline: CSRF, headers on every response, size limits, role checks."""
+
 import importlib
 
 import pytest
@@ -8,8 +9,17 @@ from community.permissions import requires
 from community.security import has_role, safe_next
 from tests.helpers import PASSWORD
 
-PAGES = ["/", "/crisis", "/guidelines", "/auth/login", "/auth/register", "/auth/reset", "/healthz",
-         "/no-such-page", "/static/css/site.css"]
+PAGES = [
+    "/",
+    "/crisis",
+    "/guidelines",
+    "/auth/login",
+    "/auth/register",
+    "/auth/reset",
+    "/healthz",
+    "/no-such-page",
+    "/static/css/site.css",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -22,13 +32,24 @@ def test_headers_on_every_response(client, path):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("path, data", [
-    ("/auth/login", {"login": "member", "password": PASSWORD}),
-    ("/auth/register", {"username": "someone", "email": "s@example.org", "password": "x" * 20,
-                        "confirm": "x" * 20, "accept_guidelines": "y"}),
-    ("/auth/reset", {"email": "member@example.org"}),
-    ("/auth/logout", {}),
-])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/auth/login", {"login": "member", "password": PASSWORD}),
+        (
+            "/auth/register",
+            {
+                "username": "someone",
+                "email": "s@example.org",
+                "password": "x" * 20,
+                "confirm": "x" * 20,
+                "accept_guidelines": "y",
+            },
+        ),
+        ("/auth/reset", {"email": "member@example.org"}),
+        ("/auth/logout", {}),
+    ],
+)
 def test_post_without_csrf_token_is_refused(client, users, path, data):
     response = client.post(path, data=data)
     assert response.status_code == 400
@@ -94,11 +115,20 @@ def test_too_large_requests_get_413(client):
     assert "That was too large" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/settings", "/settings"), ("/groups/?page=2", "/groups/?page=2"), (None, "/"),
-    ("https://evil.example", "/"), ("//evil.example", "/"), ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"), ("settings", "/"), ("/\x00x", "/"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/settings", "/settings"),
+        ("/groups/?page=2", "/groups/?page=2"),
+        (None, "/"),
+        ("https://evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("settings", "/"),
+        ("/\x00x", "/"),
+    ],
+)
 def test_safe_next(target, expected):
     assert safe_next(target) == expected
 
@@ -106,6 +136,7 @@ def test_safe_next(target, expected):
 def test_roles_are_ordered(app, users):
     from community.accounts.models import User
     from community.extensions import db
+
     with app.app_context():
         member, moderator, admin = (db.session.get(User, users[r]) for r in ("member", "moderator", "admin"))
         assert not has_role(member, "moderator") and has_role(member, "member")
@@ -117,15 +148,18 @@ def test_roles_are_ordered(app, users):
 def test_a_rule_required_by_a_view_refuses_visitors_and_members_it_does_not_allow(users):
     from tests.conftest import make_app
     from tests.helpers import Client
+
     app = make_app()
     bp = Blueprint("probe", __name__)
     bp.add_url_rule("/probe", "probe", requires("moderate")(lambda: "moderators only"))
     app.register_blueprint(bp)
     app.test_client_class = Client
     from community.extensions import db
+
     with app.app_context():
         db.create_all()
         from community.accounts.services import create_user
+
         create_user("mem", "mem@example.org", PASSWORD)
         create_user("mod", "mod@example.org", PASSWORD, role="moderator")
         db.session.commit()
@@ -159,8 +193,9 @@ def test_production_refuses_to_start_without_base_url():
     from community import create_app
     from community.config import Config
 
-    production = type("NoBase", (Config,), {"SECRET_KEY": "s" * 32, "BASE_URL": None, "TESTING": False,
-                                            "DEBUG": False})
+    production = type(
+        "NoBase", (Config,), {"SECRET_KEY": "s" * 32, "BASE_URL": None, "TESTING": False, "DEBUG": False}
+    )
     with pytest.raises(RuntimeError, match="Set BASE_URL"):
         create_app(production)
 
@@ -170,9 +205,19 @@ def test_production_answers_only_its_own_host_and_mails_links_to_it(tmp_path):
     from community import create_app
     from community.config import Config
 
-    production = type("Prod", (Config,), {"SECRET_KEY": "s" * 32, "BASE_URL": "https://commonground.example",
-                                          "TRUSTED_HOSTS": None, "TESTING": False, "DEBUG": False,
-                                          "SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {}})
+    production = type(
+        "Prod",
+        (Config,),
+        {
+            "SECRET_KEY": "s" * 32,
+            "BASE_URL": "https://commonground.example",
+            "TRUSTED_HOSTS": None,
+            "TESTING": False,
+            "DEBUG": False,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+        },
+    )
     app = create_app(production)
     client = app.test_client()
     assert client.get("/guidelines", base_url="https://commonground.example").status_code == 200
@@ -197,13 +242,15 @@ def test_trusted_hosts_compare_without_case():
     app = make_app(TRUSTED_HOSTS=["commonground.example"])
     with app.app_context():
         from community.extensions import db
+
         db.create_all()
     assert app.test_client().get("/guidelines", base_url="http://CommonGround.Example").status_code == 200
 
 
 @pytest.mark.both_databases
-@pytest.mark.parametrize("path", ["/groups/%00/", "/search?q=x&group=%00", "/u/%00", "/threads/1?page=%00",
-                                  "/search?q=%00"])
+@pytest.mark.parametrize(
+    "path", ["/groups/%00/", "/search?q=x&group=%00", "/u/%00", "/threads/1?page=%00", "/search?q=%00"]
+)
 def test_nul_bytes_in_a_request_get_400(client, auth, path):
     auth.login()
     assert client.get(path).status_code == 400
@@ -217,8 +264,10 @@ def test_nul_byte_in_a_sign_in_gets_400(client, users):
 
 def test_csrf_page_shows_back_only_the_members_own_form_fields(client, auth):
     auth.login()
-    response = client.post("/settings", data={"bio": "My long story about today", "notice": "Security notice",
-                                              "csrf_token": "stale"})
+    response = client.post(
+        "/settings",
+        data={"bio": "My long story about today", "notice": "Security notice", "csrf_token": "stale"},
+    )
     page = response.get_data(as_text=True)
     assert "My long story about today" in page
     assert "Security notice" not in page

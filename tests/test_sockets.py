@@ -1,4 +1,5 @@
 """Socket.IO's mount and its gate, in process: who passes, how many at once, behind which proxy."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,6 +44,7 @@ def engine(app) -> FakeEngine:
     def dispatch(environ, start_response):
         target = fake if environ["PATH_INFO"].startswith("/socket.io/") else pages
         return target(environ, start_response)
+
     app.config.update(SOCKETIO_MAX_PER_ADDRESS=3, SOCKETIO_MAX_PER_MEMBER=2)
     app.wsgi_app = fake.gate = SocketGate(app, dispatch)
     return fake
@@ -102,13 +104,16 @@ def test_an_untrusted_host_is_refused(app, client, auth, engine):
     assert engine.calls == 0
 
 
-@pytest.mark.parametrize("address, key", [
-    ("203.0.113.7", "203.0.113.7"),
-    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
-    ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
-    ("::ffff:203.0.113.7", "203.0.113.7"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "address, key",
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("", ""),
+    ],
+)
 def test_addresses_are_counted_per_network(address, key):
     assert address_key(address) == key
 
@@ -125,6 +130,7 @@ def socket_feature(monkeypatch):
     @socketio.on("connect", namespace="/probe")
     def probe_connect(auth=None):
         return current_user.is_authenticated
+
     yield
     if socketio.server is not None:  # end the sessions and the background task it started
         for session in list(socketio.server.eio.sockets.values()):

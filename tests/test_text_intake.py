@@ -1,4 +1,5 @@
 """The text intake: one set of limits and words per kind, read by forms and services alike."""
+
 import pytest
 from markdown_it import MarkdownIt
 from werkzeug.datastructures import MultiDict
@@ -17,6 +18,7 @@ from community.text import BIO, CONTENT_WARNING, KINDS, POST_BODY, TITLE, TextRe
 
 def form_errors(kind, value: str) -> list[str]:
     """What a page says of `value` in a field of this kind (no app needed: a bare WTForms form)."""
+
     class OneField(Form):
         field = StringField(validators=[TextRules(kind)])
 
@@ -47,8 +49,9 @@ def _cases():
             yield kind, "", None
 
 
-@pytest.mark.parametrize("kind, value, message", [pytest.param(*case, id=f"{case[0].name}-{len(case[1])}")
-                                                  for case in _cases()])
+@pytest.mark.parametrize(
+    "kind, value, message", [pytest.param(*case, id=f"{case[0].name}-{len(case[1])}") for case in _cases()]
+)
 def test_each_kind_has_one_set_of_limits_for_pages_and_services(kind, value, message):
     assert intake_error(value, kind) == message
     assert form_errors(kind, value) == ([message] if message else [])
@@ -60,8 +63,11 @@ def test_the_words_name_the_limits_they_come_from():
     assert POST_BODY.message("empty") == "Please write something before posting."
     assert CONTENT_WARNING.message("too_long") == "Keep the warning under 100 characters."
     assert "2,000" in BIO.message("too_long")
-    assert all("{" not in kind.message(problem) for kind in KINDS.values()
-               for problem in ("empty", "too_short", "too_long"))
+    assert all(
+        "{" not in kind.message(problem)
+        for kind in KINDS.values()
+        for problem in ("empty", "too_short", "too_long")
+    )
 
 
 def test_one_line_kinds_count_only_what_a_reader_sees():
@@ -76,12 +82,17 @@ def test_one_line_kinds_count_only_what_a_reader_sees():
 
 # The forum and account services, through the intake ----------------------------------------
 
+
 @pytest.fixture
 def thread_id(app, users):
     with app.app_context():
         list(seed_groups())
-        thread = forums.create_thread(db.session.get(User, users["member"]), forums.group_by_slug("crps"),
-                                      "A thread about flares", "Some words")
+        thread = forums.create_thread(
+            db.session.get(User, users["member"]),
+            forums.group_by_slug("crps"),
+            "A thread about flares",
+            "Some words",
+        )
         db.session.commit()
         return thread.id
 
@@ -105,18 +116,27 @@ def test_a_warning_too_long_is_refused_by_the_page_and_the_service_alike(app, cl
         edit = _refusal(lambda: forums.edit_post(post, member, "New words", warning))
         assert edit.field == "content_warning"
     auth.login()
-    response = client.post_form(f"/threads/{thread_id}/reply",
-                                {"body": "Some words", "content_warning": warning})
+    response = client.post_form(
+        f"/threads/{thread_id}/reply", {"body": "Some words", "content_warning": warning}
+    )
     assert response.status_code == 422
     assert '<p class="error" id="content_warning-error">Keep the warning under 100 characters.</p>' in (
-        response.get_data(as_text=True))
+        response.get_data(as_text=True)
+    )
 
 
-@pytest.mark.parametrize("title, refused", [
-    ("Flare", False), ("Hey!", True), ("x" * 150, False), ("x" * 151, True),
-])
-def test_a_five_character_title_is_taken_and_four_are_not(app, client, auth, users, thread_id, title,
-                                                          refused):
+@pytest.mark.parametrize(
+    "title, refused",
+    [
+        ("Flare", False),
+        ("Hey!", True),
+        ("x" * 150, False),
+        ("x" * 151, True),
+    ],
+)
+def test_a_five_character_title_is_taken_and_four_are_not(
+    app, client, auth, users, thread_id, title, refused
+):
     with app.app_context():
         member = db.session.get(User, users["member"])
 
@@ -157,13 +177,15 @@ def test_a_bio_past_its_limit_is_refused_by_the_settings_page_and_the_service(ap
         assert member.bio_html == "<p>Living with <strong>CRPS</strong>.</p>"
         db.session.rollback()
     auth.login()
-    response = client.post_form("/settings", {"bio": "x" * 2001, "relationship": "", "theme": "system",
-                                                  "text_size": "normal"})
+    response = client.post_form(
+        "/settings", {"bio": "x" * 2001, "relationship": "", "theme": "system", "text_size": "normal"}
+    )
     assert response.status_code == 422
     assert BIO.message("too_long") in response.get_data(as_text=True)
 
 
 # The checks ------------------------------------------------------------------------------
+
 
 def test_the_checks_run_in_order_on_the_cleaned_text_and_any_of_them_can_refuse(monkeypatch):
     seen = []
@@ -206,7 +228,8 @@ def test_a_check_refuses_a_post_on_the_forum_page_in_its_own_words(monkeypatch, 
     response = client.post_form(f"/threads/{thread_id}/reply", {"body": "All about needles"})
     assert response.status_code == 422
     assert '<p class="error" id="body-error">Please leave out the word “needles” here.</p>' in (
-        response.get_data(as_text=True))
+        response.get_data(as_text=True)
+    )
 
 
 def test_costly_text_is_a_refusal_like_any_other():
@@ -216,9 +239,12 @@ def test_costly_text_is_a_refusal_like_any_other():
 
 # What the intake gives back ---------------------------------------------------------------
 
+
 def test_plain_is_what_a_reader_sees_without_any_marks():
-    source = ("# Flares\n\n**Bold** and *soft* & [a link](https://example.org)\n\n"
-              "> quoted\n\n- one\n- two\n\n`code` ![a cat](https://example.org/cat.png)")
+    source = (
+        "# Flares\n\n**Bold** and *soft* & [a link](https://example.org)\n\n"
+        "> quoted\n\n- one\n- two\n\n`code` ![a cat](https://example.org/cat.png)"
+    )
     accepted = accept_text(source, POST_BODY)
     assert accepted.plain == "Flares Bold and soft & a link quoted one two code Image: a cat"
     assert not any(mark in accepted.plain for mark in "<>*#`[]") and "&amp;" not in accepted.plain
@@ -226,8 +252,11 @@ def test_plain_is_what_a_reader_sees_without_any_marks():
 
 def test_mentions_in_code_or_links_are_not_mentions():
     members = {"alice": "Alice", "bob": "Bob", "carol": "Carol", "dana": "Dana"}
-    accepted = accept_text("Thanks @alice and `@bob`\n\n    @carol in code\n\n[@dana](https://example.org)",
-                           POST_BODY, mentions=members)
+    accepted = accept_text(
+        "Thanks @alice and `@bob`\n\n    @carol in code\n\n[@dana](https://example.org)",
+        POST_BODY,
+        mentions=members,
+    )
     assert accepted.mentions == {"alice": "Alice"}
     assert '<a href="/u/Alice" class="mention">@Alice</a>' in accepted.html
     assert accept_text("@alice", BIO).mentions == {}  # no lookup given, no links
@@ -239,25 +268,27 @@ def test_mentions_in_code_or_links_are_not_mentions():
 # the first line's indentation, or a blank line before it, is the Markdown.
 COMMONMARK_EXAMPLES = [
     # Indented code blocks
-    ("    a simple\n      indented code block",
-     "<pre><code>a simple\n  indented code block\n</code></pre>"),
-    ("  - foo\n\n    bar",
-     "<ul>\n<li>\n<p>foo</p>\n<p>bar</p>\n</li>\n</ul>"),
-    ("        foo\n    bar",
-     "<pre><code>    foo\nbar\n</code></pre>"),
-    ("\n    \n    foo\n    \n",
-     "<pre><code>foo\n</code></pre>"),
+    ("    a simple\n      indented code block", "<pre><code>a simple\n  indented code block\n</code></pre>"),
+    ("  - foo\n\n    bar", "<ul>\n<li>\n<p>foo</p>\n<p>bar</p>\n</li>\n</ul>"),
+    ("        foo\n    bar", "<pre><code>    foo\nbar\n</code></pre>"),
+    ("\n    \n    foo\n    \n", "<pre><code>foo\n</code></pre>"),
     # List items
-    (" -    one\n\n      two",
-     "<ul>\n<li>\n<p>one</p>\n<p>two</p>\n</li>\n</ul>"),
-    ("    indented code\n\nparagraph\n\n    more code",
-     "<pre><code>indented code\n</code></pre>\n<p>paragraph</p>\n<pre><code>more code\n</code></pre>"),
-    ("1.      indented code\n\n   paragraph\n\n       more code",
-     "<ol>\n<li>\n<pre><code> indented code\n</code></pre>\n<p>paragraph</p>\n"
-     "<pre><code>more code\n</code></pre>\n</li>\n</ol>"),
-    ("    1.  A paragraph\n        with two lines.\n\n            indented code\n\n        > A block quote.",
-     "<pre><code>1.  A paragraph\n    with two lines.\n\n        indented code\n\n"
-     "    &gt; A block quote.\n</code></pre>"),
+    (" -    one\n\n      two", "<ul>\n<li>\n<p>one</p>\n<p>two</p>\n</li>\n</ul>"),
+    (
+        "    indented code\n\nparagraph\n\n    more code",
+        "<pre><code>indented code\n</code></pre>\n<p>paragraph</p>\n<pre><code>more code\n</code></pre>",
+    ),
+    (
+        "1.      indented code\n\n   paragraph\n\n       more code",
+        "<ol>\n<li>\n<pre><code> indented code\n</code></pre>\n<p>paragraph</p>\n"
+        "<pre><code>more code\n</code></pre>\n</li>\n</ol>",
+    ),
+    (
+        "    1.  A paragraph\n        with two lines.\n\n"
+        "            indented code\n\n        > A block quote.",
+        "<pre><code>1.  A paragraph\n    with two lines.\n\n        indented code\n\n"
+        "    &gt; A block quote.\n</code></pre>",
+    ),
 ]
 
 

@@ -1,9 +1,27 @@
 """Forms for accounts. Field names are part of INTERFACES.md; keep them."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, EmailField, PasswordField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from community.accounts.models import RELATIONSHIPS, TEXT_SIZES, THEMES
 from community.accounts.passwords import password_problem
@@ -29,12 +47,18 @@ def _text(value):
 def new_password_fields():
     """A password and its confirmation, made where a form declares them, so they take
     their place in the form's order (and in its error summary) after the fields above."""
-    password = PasswordField("Password", validators=[InputRequired(message="Choose a password.")],
-                             description="At least 12 characters. A few words you will remember works well.")
-    confirm = PasswordField("Type the password again", validators=[
-        InputRequired(message="Type the password again."),
-        EqualTo("password", message="The two passwords are not the same."),
-    ])
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(message="Choose a password.")],
+        description="At least 12 characters. A few words you will remember works well.",
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            InputRequired(message="Type the password again."),
+            EqualTo("password", message="The two passwords are not the same."),
+        ],
+    )
     return password, confirm
 
 
@@ -53,17 +77,27 @@ class NewPasswordMixin:
 
 
 class RegistrationForm(NewPasswordMixin, FlaskForm):
-    username = StringField("Username", filters=[_strip], validators=[
-        InputRequired(message="Choose a username."),
-        Length(min=3, max=30, message="Use 3 to 30 characters."),
-        Regexp(USERNAME_PATTERN, message="Use only letters, numbers, _ and -."),
-        not_reserved,
-    ], description="3 to 30 letters, numbers, _ or -. Shown to others; it need not be your real name.")
-    email = EmailField("Email", filters=[_strip], validators=[
-        InputRequired(message="Enter your email address."),
-        Length(max=254),
-        Email(message="Enter an email address like name@example.com.", check_deliverability=False),
-    ], description="Only used to reset your password. Never shown to anyone.")
+    username = StringField(
+        "Username",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Choose a username."),
+            Length(min=3, max=30, message="Use 3 to 30 characters."),
+            Regexp(USERNAME_PATTERN, message="Use only letters, numbers, _ and -."),
+            not_reserved,
+        ],
+        description="3 to 30 letters, numbers, _ or -. Shown to others; it need not be your real name.",
+    )
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter your email address."),
+            Length(max=254),
+            Email(message="Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+        description="Only used to reset your password. Never shown to anyone.",
+    )
     password, confirm = new_password_fields()
     accept_guidelines = BooleanField(
         "I have read the community guidelines. I understand this is peer support, not medical advice.",
@@ -72,25 +106,34 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Username or email", filters=[_strip], validators=[
-        InputRequired(message="Enter your username or email."),
-        Length(max=254, message="That is longer than any username or email here."),
-    ])
+    login = StringField(
+        "Username or email",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter your username or email."),
+            Length(max=254, message="That is longer than any username or email here."),
+        ],
+    )
     password = PasswordField("Password", validators=[InputRequired(message="Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField("Current password",
-                                     validators=[InputRequired(message="Enter your current password.")])
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired(message="Enter your current password.")]
+    )
     password, confirm = new_password_fields()
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", filters=[_strip], validators=[
-        InputRequired(message="Enter your email address."),
-        Email(message="Enter an email address like name@example.com.", check_deliverability=False),
-    ])
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter your email address."),
+            Email(message="Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+    )
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
@@ -98,16 +141,35 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    display_name = StringField("Display name", filters=[strip_invisible],
-                               validators=[Optional(), Length(max=50), not_reserved],
-                               description="Optional. Shown instead of your username.")
-    pronouns = StringField("Pronouns", filters=[strip_invisible], validators=[Optional(), Length(max=30)],
-                           description="Optional, for example she/her or they/them.")
-    relationship = RadioField("About me", choices=choices([("", "I'd rather not say"), *RELATIONSHIPS.items()]),
-                              default="", validate_choice=True)
-    conditions = StringField("Conditions", filters=[_text], validators=[Optional(), Length(max=200)],
-                             description="Optional. Separate them with commas, for example CRPS, migraine.")
-    bio = TextAreaField("About you", filters=[_text], validators=[TextRules(BIO)],
-                        description=f"Optional, up to {BIO.max_length:,} characters. Markdown works.")
+    display_name = StringField(
+        "Display name",
+        filters=[strip_invisible],
+        validators=[Optional(), Length(max=50), not_reserved],
+        description="Optional. Shown instead of your username.",
+    )
+    pronouns = StringField(
+        "Pronouns",
+        filters=[strip_invisible],
+        validators=[Optional(), Length(max=30)],
+        description="Optional, for example she/her or they/them.",
+    )
+    relationship = RadioField(
+        "About me",
+        choices=choices([("", "I'd rather not say"), *RELATIONSHIPS.items()]),
+        default="",
+        validate_choice=True,
+    )
+    conditions = StringField(
+        "Conditions",
+        filters=[_text],
+        validators=[Optional(), Length(max=200)],
+        description="Optional. Separate them with commas, for example CRPS, migraine.",
+    )
+    bio = TextAreaField(
+        "About you",
+        filters=[_text],
+        validators=[TextRules(BIO)],
+        description=f"Optional, up to {BIO.max_length:,} characters. Markdown works.",
+    )
     theme = RadioField("Colours", choices=choices(THEMES.items()), default="system")
     text_size = RadioField("Text size", choices=choices(TEXT_SIZES.items()), default="normal")

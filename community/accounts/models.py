@@ -1,4 +1,5 @@
 """The member account and its profile and display preferences."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -72,6 +73,7 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Flask-Login refuses to sign in an inactive account; standing decides."""
         from community.accounts.standing import is_active_member
+
         return is_active_member(self)
 
     def get_id(self) -> str | None:

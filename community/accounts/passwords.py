@@ -3,6 +3,7 @@
 The common list is zxcvbn's 30,000 most-used passwords (from real breaches), so we do
 not maintain a list of our own. No composition rules, as NIST SP 800-63B advises.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -14,6 +15,7 @@ MAX_LENGTH = 256
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 

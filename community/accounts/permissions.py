@@ -1,4 +1,5 @@
 """Who may do what with accounts: views and templates (through can) ask here."""
+
 from __future__ import annotations
 
 from community.permissions import rule

@@ -1,4 +1,5 @@
 """Account rules shared by views and the command line."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,8 +46,14 @@ def find_by_login(login: str) -> User | None:
     return find_by_email(login) if "@" in login else find_by_username(login)
 
 
-def create_user(username: str, email: str, password: str, role: str = "member", trusted: bool = False,
-                allow_reserved: bool = False) -> User:
+def create_user(
+    username: str,
+    email: str,
+    password: str,
+    role: str = "member",
+    trusted: bool = False,
+    allow_reserved: bool = False,
+) -> User:
     """A new account. Staff-like usernames (community.names) are refused for members; an
     account made with a staff role, or with allow_reserved (operators), may have one."""
     if role not in ROLES:
@@ -84,6 +91,7 @@ def _dummy_hash() -> str:
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if method not in _DUMMY:
         from werkzeug.security import generate_password_hash
+
         _DUMMY[method] = generate_password_hash("not-a-real-password", method=method)
     return _DUMMY[method]
 
@@ -131,8 +139,9 @@ def check_current_password(user: User, password: str) -> bool:
     """The settings page's check, limited so a borrowed session cannot guess the password."""
     limit = current_app.config["PASSWORD_CHECK_LIMIT"]
     if not limits.hit("current-password", str(user.id), limit):
-        raise TooManyAttempts("Too many wrong passwords. Please wait a few minutes, then try again.",
-                              "current_password")
+        raise TooManyAttempts(
+            "Too many wrong passwords. Please wait a few minutes, then try again.", "current_password"
+        )
     if user.check_password(password):
         limits.refund("current-password", str(user.id), limit)
         return True
@@ -167,12 +176,14 @@ def send_reset_link(email: str, base_url: str) -> None:
     if user is None:
         return
     link = external_url("accounts.reset_password", base_url, token=make_reset_token(user))
-    send_template(user.email, "Reset your Common Ground password", "reset_password",
-                  username=user.username, link=link)
+    send_template(
+        user.email, "Reset your Common Ground password", "reset_password", username=user.username, link=link
+    )
 
 
 # Password reset: the token carries a fingerprint of the current password hash, so it
 # stops working the moment the password changes (single use) or after an hour.
+
 
 def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")

@@ -5,6 +5,7 @@ is a row here. Signing out deletes the row, so a copy of either cookie, taken be
 nothing afterwards; a new password deletes every other row. We keep a short device label
 ("Firefox on Windows") and times, never the network address.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,9 +51,15 @@ def start(user: User, remember: bool) -> str:
     key = secrets.token_urlsafe(32)
     now = utcnow()
     lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "PERMANENT_SESSION_LIFETIME"]
-    row = LoginSession(user_id=user.id, key_hash=_hash(key), remember=remember,
-                       device=describe_device(request.headers.get("User-Agent", "")),
-                       created_at=now, last_seen_at=now, expires_at=now + lifetime)
+    row = LoginSession(
+        user_id=user.id,
+        key_hash=_hash(key),
+        remember=remember,
+        device=describe_device(request.headers.get("User-Agent", "")),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+    )
     db.session.add(row)
     db.session.flush()
     user.login_key, user.login_session = key, row
@@ -64,8 +71,9 @@ def load(key: str) -> User | None:
     if not key or len(key) > 100:
         return None
     now = utcnow()
-    row = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == _hash(key))
-                            .options(joinedload(LoginSession.user)))
+    row = db.session.scalar(
+        select(LoginSession).where(LoginSession.key_hash == _hash(key)).options(joinedload(LoginSession.user))
+    )
     if row is None or row.expires_at <= now or not standing.is_active_member(row.user):
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
@@ -91,9 +99,13 @@ def end_all(user: User, keep: LoginSession | None = None) -> int:
 
 def for_user(user: User) -> list[LoginSession]:
     now = utcnow()
-    return list(db.session.scalars(select(LoginSession)
-                                   .where(LoginSession.user_id == user.id, LoginSession.expires_at > now)
-                                   .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())))
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.expires_at > now)
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        )
+    )
 
 
 def remove_expired() -> int:
@@ -102,13 +114,26 @@ def remove_expired() -> int:
 
 # A device label from the User-Agent header: enough for a member to recognise their own
 # phone or laptop in the list, and nothing more is kept.
-_BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
-             ("Firefox/", "Firefox"), ("FxiOS/", "Firefox"), ("CriOS/", "Chrome"), ("Chrome/", "Chrome"),
-             ("Chromium/", "Chromium"), ("Safari/", "Safari")]
-_SYSTEMS = [(re.compile(r"iPhone|iPod"), "iPhone"), (re.compile(r"iPad"), "iPad"),
-            (re.compile(r"Android"), "Android"), (re.compile(r"CrOS"), "ChromeOS"),
-            (re.compile(r"Windows"), "Windows"), (re.compile(r"Mac OS X|Macintosh"), "Mac"),
-            (re.compile(r"Linux|X11"), "Linux")]
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    (re.compile(r"iPhone|iPod"), "iPhone"),
+    (re.compile(r"iPad"), "iPad"),
+    (re.compile(r"Android"), "Android"),
+    (re.compile(r"CrOS"), "ChromeOS"),
+    (re.compile(r"Windows"), "Windows"),
+    (re.compile(r"Mac OS X|Macintosh"), "Mac"),
+    (re.compile(r"Linux|X11"), "Linux"),
+]
 
 
 def describe_device(user_agent: str) -> str:

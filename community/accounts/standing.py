@@ -1,6 +1,7 @@
 """A member's standing, read in one place: whether they may be signed in, may write,
 and are still new. Moderation's silences and suspensions will be read here, and every
 feature asks these functions rather than looking at the account itself."""
+
 from __future__ import annotations
 
 from datetime import timedelta

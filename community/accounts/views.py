@@ -1,4 +1,5 @@
 """Account pages: register, sign in and out, password reset, profiles and settings."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -7,8 +8,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from community import limits, unit_of_work
 from community.accounts import bp, services, sessions
-from community.accounts.forms import (ChangePasswordForm, LoginForm, RegistrationForm, ResetPasswordForm,
-                                      ResetRequestForm, SettingsForm)
+from community.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SettingsForm,
+)
 from community.errors import render_error
 from community.extensions import limiter
 from community.security import safe_next
@@ -33,8 +40,11 @@ def _end_session() -> None:
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTRATION_FAILURE_LIMIT"], methods=["POST"],
-               deduct_when=lambda response: response.status_code == 422)
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_FAILURE_LIMIT"],
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 422,
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
@@ -43,8 +53,10 @@ def register():
     if form.validate_on_submit():
         address, limit = get_remote_address(), current_app.config["REGISTRATION_LIMIT"]
         if not limits.hit("sign-ups", address, limit):
-            form.username.errors.append("Many accounts were made from this network address today. "
-                                        "Please try again tomorrow, or ask a moderator for help.")
+            form.username.errors.append(
+                "Many accounts were made from this network address today. "
+                "Please try again tomorrow, or ask a moderator for help."
+            )
             return render_template("accounts/register.html", form=form), 429
         try:
             user = services.create_user(form.username.data, form.email.data, form.password.data)
@@ -53,7 +65,10 @@ def register():
             getattr(form, error.field).errors.append(str(error))
         else:
             _start_session(user)
-            flash(f"Welcome to Common Ground, {user.username}. You can fill in your profile any time.", "success")
+            flash(
+                f"Welcome to Common Ground, {user.username}. You can fill in your profile any time.",
+                "success",
+            )
             return redirect(safe_next(request.args.get("next"), url_for("accounts.settings")))
     if form.errors:
         status = 422
@@ -158,7 +173,10 @@ def change_password():
         else:
             services.change_password(user, form.password.data)
             unit_of_work.commit()
-            flash("Your password is changed. Any other device you were signed in on is now signed out.", "success")
+            flash(
+                "Your password is changed. Any other device you were signed in on is now signed out.",
+                "success",
+            )
             return redirect(url_for("accounts.settings"))
     if form.errors:
         status = 422
@@ -168,8 +186,11 @@ def change_password():
 @bp.route("/settings/devices")
 @login_required
 def devices():
-    return render_template("accounts/devices.html", devices=sessions.for_user(current_user),
-                           this_device=current_user.login_session)
+    return render_template(
+        "accounts/devices.html",
+        devices=sessions.for_user(current_user),
+        this_device=current_user.login_session,
+    )
 
 
 @bp.route("/settings/devices/<int:device_id>/sign-out", methods=["POST"])

@@ -1,4 +1,5 @@
 """Forums: condition and topic groups, threads, replies, reactions and search."""
+
 from flask import Blueprint
 
 bp = Blueprint("forums", __name__)

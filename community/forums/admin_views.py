@@ -1,4 +1,5 @@
 """Admins create, edit, reorder and archive groups."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for

@@ -1,8 +1,9 @@
 """Forms for threads, replies, edits, groups and notification settings."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NoneOf, NumberRange, Optional, Regexp
 
 from community.accounts.forms import choices
@@ -24,10 +25,15 @@ CW_HINT = "Optional. For example “self-harm” or “procedure details”. Rea
 
 
 class PostFields:
-    body = TextAreaField("Your post", filters=[_text], validators=[TextRules(POST_BODY)], description=(
-        "Markdown works: **bold**, *italic*, > quote, - lists. Mention someone with @username."))
-    content_warning = StringField("Content warning", filters=[_one_line],
-                                  validators=[TextRules(CONTENT_WARNING)], description=CW_HINT)
+    body = TextAreaField(
+        "Your post",
+        filters=[_text],
+        validators=[TextRules(POST_BODY)],
+        description=("Markdown works: **bold**, *italic*, > quote, - lists. Mention someone with @username."),
+    )
+    content_warning = StringField(
+        "Content warning", filters=[_one_line], validators=[TextRules(CONTENT_WARNING)], description=CW_HINT
+    )
 
 
 class ThreadForm(PostFields, FlaskForm):
@@ -44,14 +50,27 @@ class EditPostForm(PostFields, FlaskForm):
 
 
 class GroupForm(FlaskForm):
-    name = StringField("Name", filters=[_one_line], validators=[InputRequired(message="Give the group a name."),
-                                                                 Length(max=100)])
-    slug = StringField("Web address", filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
-                       validators=[InputRequired(message="Give the group a web address."), Length(min=2, max=60),
-                                   Regexp(r"^[a-z0-9-]+$", message="Use only a-z, 0-9 and -."),
-                                   NoneOf(["manage"], message="That web address is reserved.")],
-                       description="Shown in links, for example crps in /groups/crps/.")
+    name = StringField(
+        "Name",
+        filters=[_one_line],
+        validators=[InputRequired(message="Give the group a name."), Length(max=100)],
+    )
+    slug = StringField(
+        "Web address",
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+        validators=[
+            InputRequired(message="Give the group a web address."),
+            Length(min=2, max=60),
+            Regexp(r"^[a-z0-9-]+$", message="Use only a-z, 0-9 and -."),
+            NoneOf(["manage"], message="That web address is reserved."),
+        ],
+        description="Shown in links, for example crps in /groups/crps/.",
+    )
     description = TextAreaField("Description", filters=[_text], validators=[Optional(), Length(max=500)])
     visibility = RadioField("Who can read it", choices=choices(VISIBILITIES.items()), default="members")
-    position = IntegerField("Order", default=0, validators=[NumberRange(min=0, max=10_000)],
-                            description="Groups are listed from the lowest number.")
+    position = IntegerField(
+        "Order",
+        default=0,
+        validators=[NumberRange(min=0, max=10_000)],
+        description="Groups are listed from the lowest number.",
+    )

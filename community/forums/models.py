@@ -1,4 +1,5 @@
 """Groups, threads, posts and their revisions, reactions, watches and read state."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -93,6 +94,7 @@ class Post(db.Model):
 
 class PostRevision(db.Model):
     """The text a post had before each edit; moderators can read every one."""
+
     __tablename__ = "post_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +122,7 @@ class Reaction(db.Model):
 
 class ThreadWatch(db.Model):
     """watching=False remembers an explicit "stop watching", so posting again doesn't undo it."""
+
     __tablename__ = "thread_watches"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -129,6 +132,7 @@ class ThreadWatch(db.Model):
 
 class ThreadRead(db.Model):
     """How far a member has read a thread: one small upsert per thread view."""
+
     __tablename__ = "thread_reads"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

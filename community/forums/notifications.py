@@ -1,8 +1,9 @@
 """What the forums tell members: mentions, replies in watched threads, and reactions
 grouped per post per day. The records, settings and pages are community.notifications'."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
 
@@ -19,8 +20,11 @@ REACTION = register_kind("reaction", "When someone reacts to my post (at most on
 
 
 def _about(post: Post) -> dict:
-    return {"subject": ("post", post.id), "url": notifications.path_for("forums.post", post_id=post.id),
-            "params": {"title": post.thread.title}}
+    return {
+        "subject": ("post", post.id),
+        "url": notifications.path_for("forums.post", post_id=post.id),
+        "params": {"title": post.thread.title},
+    }
 
 
 def after_new_post(post: Post, mentioned: dict[str, str], replies: bool = True) -> None:
@@ -33,8 +37,16 @@ def after_new_post(post: Post, mentioned: dict[str, str], replies: bool = True) 
         notifications.notify(targets, MENTION.name, actor_id=post.author_id, **_about(post))
         told |= named
     if replies:
-        watchers = set(db.session.scalars(select(ThreadWatch.user_id).where(
-            ThreadWatch.thread_id == post.thread_id, ThreadWatch.watching.is_(True)))) - told
+        watchers = (
+            set(
+                db.session.scalars(
+                    select(ThreadWatch.user_id).where(
+                        ThreadWatch.thread_id == post.thread_id, ThreadWatch.watching.is_(True)
+                    )
+                )
+            )
+            - told
+        )
         notifications.notify(watchers, REPLY.name, actor_id=post.author_id, **_about(post))
 
 
@@ -43,8 +55,22 @@ def after_reaction(post: Post, reactor: User) -> None:
     if post.author_id == reactor.id:
         return
     today = utcnow().date()
-    day_start = datetime.combine(today, time.min, tzinfo=timezone.utc)
-    people = db.session.scalar(select(func.count(func.distinct(Reaction.user_id))).where(
-        Reaction.post_id == post.id, Reaction.user_id != post.author_id, Reaction.created_at >= day_start)) or 1
-    notifications.notify_grouped(post.author_id, REACTION.name, f"reaction:{post.id}:{today.isoformat()}", people,
-                                 actor_id=reactor.id, **_about(post))
+    day_start = datetime.combine(today, time.min, tzinfo=UTC)
+    people = (
+        db.session.scalar(
+            select(func.count(func.distinct(Reaction.user_id))).where(
+                Reaction.post_id == post.id,
+                Reaction.user_id != post.author_id,
+                Reaction.created_at >= day_start,
+            )
+        )
+        or 1
+    )
+    notifications.notify_grouped(
+        post.author_id,
+        REACTION.name,
+        f"reaction:{post.id}:{today.isoformat()}",
+        people,
+        actor_id=reactor.id,
+        **_about(post),
+    )

@@ -1,4 +1,5 @@
 """Who may see and do what in the forums: views, templates (through can) and services ask here."""
+
 from __future__ import annotations
 
 from sqlalchemy import true
@@ -83,7 +84,12 @@ def can_delete_post(user, post: Post) -> bool:
 
 @rule("react")
 def can_react(user, post: Post) -> bool:
-    return may_write(user) and not post.is_deleted and _open(post.thread.group) and can_read_thread(user, post.thread)
+    return (
+        may_write(user)
+        and not post.is_deleted
+        and _open(post.thread.group)
+        and can_read_thread(user, post.thread)
+    )
 
 
 @rule("watch")

@@ -6,6 +6,7 @@ marked with control characters that member text cannot contain (content.normalis
 removes them), escaped, and only then given <mark> tags, so highlighting cannot open an
 XSS hole.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,8 @@ POSTGRESQL_DDL = [
     " post_id integer PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,"
     " title text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '',"
     " document tsvector GENERATED ALWAYS AS ("
-    "  setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
+    "  setweight(to_tsvector('english', title), 'A')"
+    "  || setweight(to_tsvector('english', body), 'B')) STORED)",
     "CREATE INDEX IF NOT EXISTS ix_post_search_document ON post_search USING gin (document)",
 ]
 
@@ -68,11 +70,15 @@ def index_post(post_id: int, title: str, body_html: str) -> None:
     body = " ".join(plain_text(body_html).split())
     remove_post(post_id)
     if _dialect() == "sqlite":
-        db.session.execute(text("INSERT INTO post_search (rowid, title, body) VALUES (:id, :title, :body)"),
-                           {"id": post_id, "title": title, "body": body})
+        db.session.execute(
+            text("INSERT INTO post_search (rowid, title, body) VALUES (:id, :title, :body)"),
+            {"id": post_id, "title": title, "body": body},
+        )
     else:
-        db.session.execute(text("INSERT INTO post_search (post_id, title, body) VALUES (:id, :title, :body)"),
-                           {"id": post_id, "title": title, "body": body})
+        db.session.execute(
+            text("INSERT INTO post_search (post_id, title, body) VALUES (:id, :title, :body)"),
+            {"id": post_id, "title": title, "body": body},
+        )
 
 
 def remove_post(post_id: int) -> None:
@@ -130,14 +136,31 @@ def search_post_ids(query: str, visible, page: int) -> tuple[list[Hit], int]:
         tsquery = func.to_tsquery(cast("english", REGCONFIG), _tsquery(words))
         matches = index.c.document.op("@@")(tsquery)
         key = index.c.post_id
-        options = f"StartSel={_START}, StopSel={_STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
-        snippets = [func.ts_headline(cast("english", REGCONFIG), column, tsquery, options)
-                    for column in (index.c.body, index.c.title)]
+        options = (
+            f"StartSel={_START}, StopSel={_STOP}, "
+            + "MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
+        )
+        snippets = [
+            func.ts_headline(cast("english", REGCONFIG), column, tsquery, options)
+            for column in (index.c.body, index.c.title)
+        ]
         rank = func.ts_rank(index.c.document, tsquery).desc()
-    found = (select(Post.id).select_from(index).join(Post, Post.id == key).join(Thread, Thread.id == Post.thread_id)
-             .join(Group, Group.id == Thread.group_id).where(matches, visible))
+    found = (
+        select(Post.id)
+        .select_from(index)
+        .join(Post, Post.id == key)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Group, Group.id == Thread.group_id)
+        .where(matches, visible)
+    )
     total = db.session.scalar(select(func.count()).select_from(found.subquery()))
-    rows = db.session.execute(found.add_columns(*snippets).order_by(rank, Post.id.desc())
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    hits = [Hit(row[0], _highlight(row[1] if _START in (row[1] or "") or not row[2] else row[2])) for row in rows]
+    rows = db.session.execute(
+        found.add_columns(*snippets)
+        .order_by(rank, Post.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    hits = [
+        Hit(row[0], _highlight(row[1] if _START in (row[1] or "") or not row[2] else row[2])) for row in rows
+    ]
     return hits, total

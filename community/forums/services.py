@@ -1,4 +1,5 @@
 """Forum rules: groups, threads, posts, edits, reactions, watching, reading, search."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,14 +8,23 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from community import events
 from community.accounts.models import User
 from community.content import mentioned_names, normalise_text
 from community.database import utcnow
-from community import events
 from community.extensions import db
 from community.forums import notifications, search
-from community.forums.models import (REACTIONS, Group, Membership, Post, PostRevision, Reaction, Thread,
-                                     ThreadRead, ThreadWatch)
+from community.forums.models import (
+    REACTIONS,
+    Group,
+    Membership,
+    Post,
+    PostRevision,
+    Reaction,
+    Thread,
+    ThreadRead,
+    ThreadWatch,
+)
 from community.forums.permissions import can_read_group, is_member, readable_groups
 from community.text import CONTENT_WARNING, POST_BODY, TITLE, Accepted, TextKind, TextRefused, accept_text
 from community.unit_of_work import after_commit
@@ -32,6 +42,7 @@ class ForumError(ValueError):
 
 
 # Groups ---------------------------------------------------------------------------------
+
 
 def list_groups(include_archived: bool = False) -> list[Group]:
     """Every group in display order; anyone may see the names, permissions decide the threads."""
@@ -98,13 +109,17 @@ def leave_group(user, group: Group) -> None:
 
 def group_threads(group: Group, page: int):
     """Pinned first, then by last activity; authors and last posters loaded with the page."""
-    query = (select(Thread).where(Thread.group_id == group.id)
-             .options(joinedload(Thread.author), joinedload(Thread.last_poster))
-             .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()))
+    query = (
+        select(Thread)
+        .where(Thread.group_id == group.id)
+        .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    )
     return db.paginate(query, page=page, per_page=THREADS_PER_PAGE, error_out=False)
 
 
 # Threads and posts ----------------------------------------------------------------------
+
 
 def _mentions_for(text: str) -> dict[str, str]:
     names = mentioned_names(text)
@@ -142,9 +157,21 @@ def preview(body: str) -> str:
 
 def create_thread(author: User, group: Group, title: str, body: str, content_warning: str = "") -> Thread:
     # Every field is accepted before anything is written, so a refusal leaves nothing behind.
-    title, accepted, warning, now = _clean_title(title), _clean_body(body), _clean_warning(content_warning), utcnow()
-    thread = Thread(group=group, author=author, title=title, created_at=now,
-                    last_post_at=now, last_poster=author, post_count=0)
+    title, accepted, warning, now = (
+        _clean_title(title),
+        _clean_body(body),
+        _clean_warning(content_warning),
+        utcnow(),
+    )
+    thread = Thread(
+        group=group,
+        author=author,
+        title=title,
+        created_at=now,
+        last_post_at=now,
+        last_poster=author,
+        post_count=0,
+    )
     db.session.add(thread)
     db.session.flush()
     post, mentions = _add_post(thread, author, accepted, warning, now, first=True)
@@ -160,11 +187,18 @@ def create_reply(author: User, thread: Thread, body: str, content_warning: str =
     return post
 
 
-def _add_post(thread: Thread, author: User, accepted: Accepted, content_warning: str, now,
-              first: bool = False) -> tuple[Post, dict[str, str]]:
+def _add_post(
+    thread: Thread, author: User, accepted: Accepted, content_warning: str, now, first: bool = False
+) -> tuple[Post, dict[str, str]]:
     """Store an accepted post (and its index entry); returns it with the members it mentions."""
-    post = Post(thread=thread, author=author, body=accepted.source, body_html=accepted.html,
-                content_warning=content_warning, created_at=now)
+    post = Post(
+        thread=thread,
+        author=author,
+        body=accepted.source,
+        body_html=accepted.html,
+        content_warning=content_warning,
+        created_at=now,
+    )
     db.session.add(post)
     thread.post_count = Thread.post_count + 1  # in SQL: two replies at once both count
     thread.last_post_at, thread.last_poster = now, author
@@ -190,14 +224,24 @@ def is_first_post(post: Post) -> bool:
     return first_id == post.id
 
 
-def edit_post(post: Post, editor: User, body: str, content_warning: str = "", title: str | None = None) -> None:
+def edit_post(
+    post: Post, editor: User, body: str, content_warning: str = "", title: str | None = None
+) -> None:
     """Keep the old text as a revision, then store the new text and its HTML."""
     accepted = _clean_body(body)
     content_warning = _clean_warning(content_warning)  # every refusal before anything changes
     first = is_first_post(post)
     new_title = _clean_title(title) if first and title is not None else post.thread.title
-    db.session.add(PostRevision(post_id=post.id, editor_id=editor.id, body=post.body, body_html=post.body_html,
-                                content_warning=post.content_warning, title=post.thread.title if first else ""))
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            editor_id=editor.id,
+            body=post.body,
+            body_html=post.body_html,
+            content_warning=post.content_warning,
+            title=post.thread.title if first else "",
+        )
+    )
     post.body, post.body_html = accepted.source, accepted.html
     post.content_warning = content_warning
     post.edited_at = utcnow()
@@ -219,8 +263,14 @@ def delete_post(post: Post) -> None:
 
 
 def revisions(post: Post) -> list[PostRevision]:
-    return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
-                                   .options(joinedload(PostRevision.editor)).order_by(PostRevision.id)))
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .options(joinedload(PostRevision.editor))
+            .order_by(PostRevision.id)
+        )
+    )
 
 
 def set_thread_flag(thread: Thread, flag: str, value: bool) -> None:
@@ -232,6 +282,7 @@ def set_thread_flag(thread: Thread, flag: str, value: bool) -> None:
 
 # Reading a thread -----------------------------------------------------------------------
 
+
 @dataclass
 class ReactionSummary:
     kind: str
@@ -242,13 +293,14 @@ class ReactionSummary:
 
 
 def thread_page(thread: Thread, page: int):
-    query = (select(Post).where(Post.thread_id == thread.id).options(joinedload(Post.author)).order_by(Post.id))
+    query = select(Post).where(Post.thread_id == thread.id).options(joinedload(Post.author)).order_by(Post.id)
     return db.paginate(query, page=page, per_page=POSTS_PER_PAGE, error_out=False)
 
 
 def page_of_post(post: Post) -> int:
-    before = db.session.scalar(select(func.count()).select_from(Post)
-                               .where(Post.thread_id == post.thread_id, Post.id < post.id))
+    before = db.session.scalar(
+        select(func.count()).select_from(Post).where(Post.thread_id == post.thread_id, Post.id < post.id)
+    )
     return before // POSTS_PER_PAGE + 1
 
 
@@ -257,16 +309,26 @@ def reactions_for(posts: list[Post], viewer) -> dict[int, list[ReactionSummary]]
     ids = [post.id for post in posts]
     found: dict[tuple[int, str], list] = {}
     if ids:
-        rows = db.session.execute(select(Reaction.post_id, Reaction.kind, User.id, User.username, User.display_name)
-                                  .join(User, User.id == Reaction.user_id)
-                                  .where(Reaction.post_id.in_(ids)).order_by(Reaction.created_at))
+        rows = db.session.execute(
+            select(Reaction.post_id, Reaction.kind, User.id, User.username, User.display_name)
+            .join(User, User.id == Reaction.user_id)
+            .where(Reaction.post_id.in_(ids))
+            .order_by(Reaction.created_at)
+        )
         for post_id, kind, user_id, username, display_name in rows:
             found.setdefault((post_id, kind), []).append((user_id, display_name or username))
     viewer_id = viewer.id if is_member(viewer) else None
     return {
-        post_id: [ReactionSummary(kind, label, len(people := found.get((post_id, kind), [])),
-                                  [name for _, name in people], any(uid == viewer_id for uid, _ in people))
-                  for kind, label in REACTIONS.items()]
+        post_id: [
+            ReactionSummary(
+                kind,
+                label,
+                len(people := found.get((post_id, kind), [])),
+                [name for _, name in people],
+                any(uid == viewer_id for uid, _ in people),
+            )
+            for kind, label in REACTIONS.items()
+        ]
         for post_id in ids
     }
 
@@ -329,31 +391,50 @@ def mark_read(user, thread: Thread, when=None) -> bool:
 
 # The member's home ----------------------------------------------------------------------
 
+
 def new_in_my_groups(user, limit: int = 10) -> list[tuple[Thread, bool]]:
     """The latest threads in my groups, each with whether it has posts I have not read."""
-    query = (select(Thread, ThreadRead.last_read_at)
-             .join(Membership, and_(Membership.group_id == Thread.group_id, Membership.user_id == user.id))
-             .join(Group, Group.id == Thread.group_id).where(Group.archived_at.is_(None))
-             .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
-             .options(joinedload(Thread.group), joinedload(Thread.last_poster))
-             .order_by(Thread.last_post_at.desc()).limit(limit))
-    return [(thread, read_at is None or read_at < thread.last_post_at) for thread, read_at in db.session.execute(query)]
+    query = (
+        select(Thread, ThreadRead.last_read_at)
+        .join(Membership, and_(Membership.group_id == Thread.group_id, Membership.user_id == user.id))
+        .join(Group, Group.id == Thread.group_id)
+        .where(Group.archived_at.is_(None))
+        .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
+        .options(joinedload(Thread.group), joinedload(Thread.last_poster))
+        .order_by(Thread.last_post_at.desc())
+        .limit(limit)
+    )
+    return [
+        (thread, read_at is None or read_at < thread.last_post_at)
+        for thread, read_at in db.session.execute(query)
+    ]
 
 
 def unread_watched_threads(user, limit: int = 10) -> list[Thread]:
     """Threads I watch that have replies I have not read yet."""
-    query = (select(Thread)
-             .join(ThreadWatch, and_(ThreadWatch.thread_id == Thread.id, ThreadWatch.user_id == user.id,
-                                     ThreadWatch.watching.is_(True)))
-             .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
-             .join(Group, Group.id == Thread.group_id).where(Group.archived_at.is_(None))
-             .where(or_(ThreadRead.last_read_at.is_(None), ThreadRead.last_read_at < Thread.last_post_at))
-             .options(joinedload(Thread.group), joinedload(Thread.last_poster))
-             .order_by(Thread.last_post_at.desc()).limit(limit))
+    query = (
+        select(Thread)
+        .join(
+            ThreadWatch,
+            and_(
+                ThreadWatch.thread_id == Thread.id,
+                ThreadWatch.user_id == user.id,
+                ThreadWatch.watching.is_(True),
+            ),
+        )
+        .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
+        .join(Group, Group.id == Thread.group_id)
+        .where(Group.archived_at.is_(None))
+        .where(or_(ThreadRead.last_read_at.is_(None), ThreadRead.last_read_at < Thread.last_post_at))
+        .options(joinedload(Thread.group), joinedload(Thread.last_poster))
+        .order_by(Thread.last_post_at.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
 # Search ---------------------------------------------------------------------------------
+
 
 @dataclass
 class SearchResult:
@@ -370,7 +451,12 @@ def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
             return [], 0
         visible = and_(visible, Group.id == group.id)
     hits, total = search.search_post_ids(query, visible, max(page, 1))
-    posts = {post.id: post for post in db.session.scalars(
-        select(Post).where(Post.id.in_([hit.post_id for hit in hits]))
-        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.group)))}
+    posts = {
+        post.id: post
+        for post in db.session.scalars(
+            select(Post)
+            .where(Post.id.in_([hit.post_id for hit in hits]))
+            .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.group))
+        )
+    }
     return [SearchResult(posts[hit.post_id], hit.snippet) for hit in hits if hit.post_id in posts], total

@@ -1,4 +1,5 @@
 """Forum pages: groups, threads, posting, editing, reactions, watching and search."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -42,11 +43,14 @@ def _sending_too_fast(form) -> bool:
     if kind == "preview":
         limit = current_app.config["PREVIEW_LIMIT"]
     else:
-        limit = current_app.config["NEW_MEMBER_POST_LIMIT" if in_review_period(current_user) else "POST_LIMIT"]
+        limit = current_app.config[
+            "NEW_MEMBER_POST_LIMIT" if in_review_period(current_user) else "POST_LIMIT"
+        ]
     if limits.hit(f"forum-{kind}", str(current_user.id), limit):
         return False
-    form.body.errors.append("You are sending very quickly. Please wait a minute, then send again; "
-                            "your text is still here.")
+    form.body.errors.append(
+        "You are sending very quickly. Please wait a minute, then send again; your text is still here."
+    )
     form.too_fast = True
     return True
 
@@ -58,13 +62,16 @@ def _status(form) -> int:
 
 
 def _permalink(post: Post) -> str:
-    return url_for("forums.thread", thread_id=post.thread_id, page=services.page_of_post(post), _anchor=f"post-{post.id}")
+    return url_for(
+        "forums.thread", thread_id=post.thread_id, page=services.page_of_post(post), _anchor=f"post-{post.id}"
+    )
 
 
 @bp.route("/groups/")
 def groups():
-    return render_template("forums/groups.html", groups=services.list_groups(),
-                           mine=services.my_group_ids(current_user))
+    return render_template(
+        "forums/groups.html", groups=services.list_groups(), mine=services.my_group_ids(current_user)
+    )
 
 
 @bp.route("/groups/<slug>/")
@@ -72,8 +79,13 @@ def group(slug: str):
     group = _readable_group(slug)
     readable = permissions.can_read_group(current_user, group)
     threads = services.group_threads(group, page_number()) if readable else None
-    return render_template("forums/group.html", group=group, threads=threads, readable=readable,
-                           can_post=permissions.can_post_in_group(current_user, group))
+    return render_template(
+        "forums/group.html",
+        group=group,
+        threads=threads,
+        readable=readable,
+        can_post=permissions.can_post_in_group(current_user, group),
+    )
 
 
 @bp.route("/groups/<slug>/join", methods=["POST"])
@@ -113,15 +125,17 @@ def new_thread(slug: str):
             if "preview" in request.form:
                 preview_html = services.preview(form.body.data)
             else:
-                thread = services.create_thread(current_user, group, form.title.data, form.body.data,
-                                                form.content_warning.data or "")
+                thread = services.create_thread(
+                    current_user, group, form.title.data, form.body.data, form.content_warning.data or ""
+                )
                 unit_of_work.commit()
                 return redirect(url_for("forums.thread", thread_id=thread.id))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays
             form[error.field].errors.append(str(error))
-    return render_template("forums/new_thread.html", group=group, form=form,
-                           preview_html=preview_html), _status(form)
+    return render_template(
+        "forums/new_thread.html", group=group, form=form, preview_html=preview_html
+    ), _status(form)
 
 
 @bp.route("/threads/<int:thread_id>")
@@ -137,13 +151,20 @@ def thread(thread_id: int):
 def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200):
     posts = services.thread_page(thread, page_number())
     # Read up to the newest post shown, not the newest in the thread.
-    newly_read = bool(posts.items) and services.mark_read(current_user, thread,
-                                                          max(post.created_at for post in posts.items))
-    html = render_template("forums/thread.html", thread=thread, posts=posts, form=form, preview_html=preview_html,
-                           reactions=services.reactions_for(posts.items, current_user),
-                           watching=services.is_watching(current_user, thread),
-                           can_reply=permissions.can_reply(current_user, thread),
-                           can_moderate=permissions.can_moderate(current_user))
+    newly_read = bool(posts.items) and services.mark_read(
+        current_user, thread, max(post.created_at for post in posts.items)
+    )
+    html = render_template(
+        "forums/thread.html",
+        thread=thread,
+        posts=posts,
+        form=form,
+        preview_html=preview_html,
+        reactions=services.reactions_for(posts.items, current_user),
+        watching=services.is_watching(current_user, thread),
+        can_reply=permissions.can_reply(current_user, thread),
+        can_moderate=permissions.can_moderate(current_user),
+    )
     if newly_read and status == 200:
         unit_of_work.commit_if_possible("how far a member has read")
     return html, status
@@ -160,7 +181,9 @@ def reply(thread_id: int):
         try:
             if "preview" in request.form:
                 return _render_thread(thread, form, preview_html=services.preview(form.body.data))
-            post = services.create_reply(current_user, thread, form.body.data, form.content_warning.data or "")
+            post = services.create_reply(
+                current_user, thread, form.body.data, form.content_warning.data or ""
+            )
             unit_of_work.commit()
             return redirect(_permalink(post))
         except services.ForumError as error:
@@ -190,16 +213,22 @@ def edit_post(post_id: int):
             if "preview" in request.form:
                 preview_html = services.preview(form.body.data)
             else:
-                services.edit_post(post, current_user, form.body.data, form.content_warning.data or "",
-                                   title=form.title.data if first else None)
+                services.edit_post(
+                    post,
+                    current_user,
+                    form.body.data,
+                    form.content_warning.data or "",
+                    title=form.title.data if first else None,
+                )
                 unit_of_work.commit()
                 flash("Your post is updated.", "success")
                 return redirect(_permalink(post))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays
             form[error.field].errors.append(str(error))
-    return render_template("forums/edit_post.html", post=post, form=form, first=first,
-                           preview_html=preview_html), _status(form)
+    return render_template(
+        "forums/edit_post.html", post=post, form=form, first=first, preview_html=preview_html
+    ), _status(form)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
@@ -248,7 +277,10 @@ def watch(thread_id: int):
     watching = request.form.get("watching") == "1"
     services.set_watching(current_user, thread, watching)
     unit_of_work.commit()
-    flash("You will be told about new replies." if watching else "You will not be told about new replies.", "info")
+    flash(
+        "You will be told about new replies." if watching else "You will not be told about new replies.",
+        "info",
+    )
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 
@@ -267,7 +299,16 @@ def set_thread_flag(thread_id: int, flag: str):
 def search():
     query = request.args.get("q", "")
     group = services.group_by_slug(request.args.get("group", "")) if request.args.get("group") else None
-    results, total = services.search_posts(query, current_user, group, page_number()) if query.strip() else ([], 0)
-    return render_template("forums/search.html", query=query, results=results, total=total, page=page_number(),
-                           per_page=services.search.PER_PAGE, group=group,
-                           groups=services.list_groups())
+    results, total = (
+        services.search_posts(query, current_user, group, page_number()) if query.strip() else ([], 0)
+    )
+    return render_template(
+        "forums/search.html",
+        query=query,
+        results=results,
+        total=total,
+        page=page_number(),
+        per_page=services.search.PER_PAGE,
+        group=group,
+        groups=services.list_groups(),
+    )

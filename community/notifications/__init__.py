@@ -3,6 +3,7 @@
 Features register their kinds (community.notifications.kinds) and call services.notify();
 this package knows nothing of forums, chat or moderation.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)

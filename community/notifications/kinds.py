@@ -1,5 +1,6 @@
 """The kinds of notification: each feature registers its own, with the words to show in
 templates/notifications/kinds/<name>.html and the label for its setting."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

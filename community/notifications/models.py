@@ -1,4 +1,5 @@
 """A notification: who is told, of what kind, by whom, about which thing, and where to go."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,6 +41,7 @@ class Notification(db.Model):
 
 class NotificationPreference(db.Model):
     """A member's choice for one kind; no row means the kind's default (on)."""
+
     __tablename__ = "notification_preferences"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

@@ -1,5 +1,6 @@
 """Telling members things: write notifications, count and list them, and keep each
 member's choices. Rows are written in the caller's transaction; nothing here commits."""
+
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
@@ -25,9 +26,13 @@ def wanted_by(user_ids: set[int], kind: str) -> set[int]:
     if not user_ids:
         return set()
     spec = KINDS[kind]
-    choices = dict(db.session.execute(select(NotificationPreference.user_id, NotificationPreference.enabled)
-                                      .where(NotificationPreference.user_id.in_(user_ids),
-                                             NotificationPreference.kind == kind)).all())
+    choices = dict(
+        db.session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.enabled).where(
+                NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == kind
+            )
+        ).all()
+    )
     if not spec.can_turn_off:
         return set(user_ids)
     return {user_id for user_id in user_ids if choices.get(user_id, spec.default_on)}
@@ -37,30 +42,73 @@ def already_told(user_ids: set[int], kind: str, subject_type: str, subject_id: i
     """Of these members, those already told of this kind about this thing."""
     if not user_ids:
         return set()
-    return set(db.session.scalars(select(Notification.user_id).where(
-        Notification.user_id.in_(user_ids), Notification.kind == kind,
-        Notification.subject_type == subject_type, Notification.subject_id == subject_id)))
+    return set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.user_id.in_(user_ids),
+                Notification.kind == kind,
+                Notification.subject_type == subject_type,
+                Notification.subject_id == subject_id,
+            )
+        )
+    )
 
 
-def notify(user_ids: set[int], kind: str, *, actor_id: int | None, subject: tuple[str, int], url: str,
-           params: dict | None = None) -> None:
+def notify(
+    user_ids: set[int],
+    kind: str,
+    *,
+    actor_id: int | None,
+    subject: tuple[str, int],
+    url: str,
+    params: dict | None = None,
+) -> None:
     """One notification each for the members who want this kind."""
     for user_id in sorted(wanted_by(set(user_ids), kind)):
-        db.session.add(Notification(user_id=user_id, kind=kind, actor_id=actor_id, subject_type=subject[0],
-                                    subject_id=subject[1], url=url, params=params or {}))
+        db.session.add(
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                actor_id=actor_id,
+                subject_type=subject[0],
+                subject_id=subject[1],
+                url=url,
+                params=params or {},
+            )
+        )
 
 
-def notify_grouped(user_id: int, kind: str, key: str, count: int, *, actor_id: int, subject: tuple[str, int],
-                   url: str, params: dict | None = None) -> None:
+def notify_grouped(
+    user_id: int,
+    kind: str,
+    key: str,
+    count: int,
+    *,
+    actor_id: int,
+    subject: tuple[str, int],
+    url: str,
+    params: dict | None = None,
+) -> None:
     """One notification per `key` whose count rises: unread again only when it grows."""
     if not wanted_by({user_id}, kind):
         return
-    existing = db.session.scalar(select(Notification).where(Notification.user_id == user_id,
-                                                            Notification.group_key == key))
+    existing = db.session.scalar(
+        select(Notification).where(Notification.user_id == user_id, Notification.group_key == key)
+    )
     if existing is None:
-        db.session.add(Notification(user_id=user_id, kind=kind, actor_id=actor_id, subject_type=subject[0],
-                                    subject_id=subject[1], url=url, params=params or {}, group_key=key,
-                                    count=count))
+        db.session.add(
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                actor_id=actor_id,
+                subject_type=subject[0],
+                subject_id=subject[1],
+                url=url,
+                params=params or {},
+                group_key=key,
+                count=count,
+            )
+        )
     elif count > existing.count:
         existing.count, existing.actor_id = count, actor_id
         existing.read_at, existing.created_at = None, utcnow()
@@ -68,8 +116,13 @@ def notify_grouped(user_id: int, kind: str, key: str, count: int, *, actor_id: i
 
 def settings_for(user) -> dict[str, bool]:
     """Every kind a member can turn off, on unless they turned it off."""
-    saved = dict(db.session.execute(select(NotificationPreference.kind, NotificationPreference.enabled)
-                                    .where(NotificationPreference.user_id == user.id)).all())
+    saved = dict(
+        db.session.execute(
+            select(NotificationPreference.kind, NotificationPreference.enabled).where(
+                NotificationPreference.user_id == user.id
+            )
+        ).all()
+    )
     return {name: saved.get(name, kind.default_on) for name, kind in KINDS.items() if kind.can_turn_off}
 
 
@@ -85,19 +138,31 @@ def save_settings(user, choices: dict[str, bool]) -> None:
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def for_user(user, page: int):
-    query = (select(Notification).where(Notification.user_id == user.id)
-             .options(joinedload(Notification.actor))
-             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(joinedload(Notification.actor))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 
 
 def mark_read(user, shown: list[Notification]) -> None:
     unread = [n.id for n in shown if n.read_at is None]
     if unread:
-        db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.id.in_(unread))
-                           .values(read_at=utcnow()))
+        db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == user.id, Notification.id.in_(unread))
+            .values(read_at=utcnow())
+        )

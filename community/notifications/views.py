@@ -1,4 +1,5 @@
 """The notifications page, the member's notification settings, and the header count."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -24,6 +25,7 @@ def index():
 
 def settings_form(current: dict[str, bool]) -> FlaskForm:
     """A box for each kind, made from the kinds registered, ticked as the member chose."""
+
     class SettingsForm(FlaskForm):
         pass
 

@@ -1,4 +1,5 @@
 """Pages anyone can read: home, guidelines, crisis lines, and the health check."""
+
 from flask import Blueprint
 
 bp = Blueprint("pages", __name__)

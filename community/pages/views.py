@@ -1,4 +1,5 @@
 """Home, guidelines, crisis support and /healthz."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template
@@ -15,9 +16,12 @@ def home():
         return render_template("pages/home.html")
     from community.forums import services as forums
 
-    return render_template("pages/home.html", new_threads=forums.new_in_my_groups(current_user),
-                           unread_threads=forums.unread_watched_threads(current_user),
-                           my_groups=forums.my_group_ids(current_user))
+    return render_template(
+        "pages/home.html",
+        new_threads=forums.new_in_my_groups(current_user),
+        unread_threads=forums.unread_watched_threads(current_user),
+        my_groups=forums.my_group_ids(current_user),
+    )
 
 
 @bp.route("/guidelines")

@@ -1,4 +1,5 @@
 """The operator commands from INTERFACES.md: users create, users set-role, seed."""
+
 import pytest
 
 from community.accounts.services import find_by_username
@@ -8,8 +9,20 @@ pytestmark = pytest.mark.both_databases
 
 
 def test_users_create_and_set_role(app, runner):
-    result = runner.invoke(args=["users", "create", "sam", "--email", "sam@example.org",
-                                 "--password", "a strong pass phrase", "--role", "moderator", "--trusted"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "sam",
+            "--email",
+            "sam@example.org",
+            "--password",
+            "a strong pass phrase",
+            "--role",
+            "moderator",
+            "--trusted",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Created sam (moderator, trusted)." in result.output
     result = runner.invoke(args=["users", "set-role", "SAM", "admin"])
@@ -21,10 +34,16 @@ def test_users_create_and_set_role(app, runner):
 
 
 def test_users_create_refuses_weak_passwords_and_duplicates(app, runner):
-    weak = runner.invoke(args=["users", "create", "sam", "--email", "s@example.org", "--password", "password1234"])
+    weak = runner.invoke(
+        args=["users", "create", "sam", "--email", "s@example.org", "--password", "password1234"]
+    )
     assert weak.exit_code != 0 and "most common" in weak.output
-    runner.invoke(args=["users", "create", "sam", "--email", "s@example.org", "--password", "a strong pass phrase"])
-    again = runner.invoke(args=["users", "create", "Sam", "--email", "t@example.org", "--password", "a strong pass phrase"])
+    runner.invoke(
+        args=["users", "create", "sam", "--email", "s@example.org", "--password", "a strong pass phrase"]
+    )
+    again = runner.invoke(
+        args=["users", "create", "Sam", "--email", "t@example.org", "--password", "a strong pass phrase"]
+    )
     assert again.exit_code != 0 and "taken" in again.output
     unknown = runner.invoke(args=["users", "set-role", "nobody", "admin"])
     assert unknown.exit_code != 0 and "No account is called" in unknown.output

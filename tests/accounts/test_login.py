@@ -1,4 +1,5 @@
 """Signing in and out, remember me, the session, and the failed-login limit."""
+
 import pytest
 
 from tests.helpers import PASSWORD
@@ -51,6 +52,7 @@ def test_session_is_renewed_at_login(app, client, users):
         key = session["_user_id"]
     with app.app_context():
         from community.accounts import sessions
+
         assert sessions.load(key).id == users["member"]
 
 
@@ -67,7 +69,9 @@ def test_eleven_failed_logins_in_a_minute_for_an_account_give_429(client, users)
     for _ in range(10):
         response = client.post_form("/auth/login", {"login": "member", "password": "wrong wrong wrong"})
         assert response.status_code == 401
-    response = client.post_form("/auth/login", {"login": "member@example.org", "password": "wrong wrong wrong"})
+    response = client.post_form(
+        "/auth/login", {"login": "member@example.org", "password": "wrong wrong wrong"}
+    )
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "Please wait a minute" in page and "too many attempts" in page
@@ -87,25 +91,32 @@ def test_successful_logins_do_not_count_towards_the_limit(client, auth):
 
 
 def test_behind_a_proxy_limits_count_each_client_address(users):
+    from community.extensions import db
     from tests.conftest import make_app
     from tests.helpers import Client
-    from community.extensions import db
+
     app = make_app(PROXY_HOPS=1)
     app.test_client_class = Client
     with app.app_context():
         db.create_all()
         from community.accounts.services import create_user
+
         create_user("someone", "someone@example.org", PASSWORD)
         db.session.commit()
     client = app.test_client()
     for i in range(10):
-        client.post_form("/auth/login", {"login": f"nobody{i}", "password": "wrong wrong wrong"},
-                         headers={"X-Forwarded-For": "203.0.113.7"})
-    blocked = client.post_form("/auth/login", {"login": "someone", "password": PASSWORD},
-                               headers={"X-Forwarded-For": "203.0.113.7"})
+        client.post_form(
+            "/auth/login",
+            {"login": f"nobody{i}", "password": "wrong wrong wrong"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+    blocked = client.post_form(
+        "/auth/login", {"login": "someone", "password": PASSWORD}, headers={"X-Forwarded-For": "203.0.113.7"}
+    )
     assert blocked.status_code == 429
-    other = client.post_form("/auth/login", {"login": "someone", "password": PASSWORD},
-                             headers={"X-Forwarded-For": "198.51.100.2"})
+    other = client.post_form(
+        "/auth/login", {"login": "someone", "password": PASSWORD}, headers={"X-Forwarded-For": "198.51.100.2"}
+    )
     assert other.status_code == 302
 
 
@@ -132,8 +143,11 @@ def test_bad_sign_ins_sent_all_at_once_get_no_more_checks_than_the_limit(app, us
         with own.session_transaction() as session, client.session_transaction() as shared:
             session.update(shared)
         start.wait()
-        statuses.append(own.post("/auth/login", data={"login": "member", "password": "wrong wrong wrong",
-                                                      "csrf_token": token}).status_code)
+        statuses.append(
+            own.post(
+                "/auth/login", data={"login": "member", "password": "wrong wrong wrong", "csrf_token": token}
+            ).status_code
+        )
 
     threads = [threading.Thread(target=attempt) for _ in range(30)]
     for thread in threads:
@@ -148,24 +162,48 @@ def test_a_stranger_cannot_lock_a_member_out(app, users):
     """Ten failures from elsewhere block that address, not the member's own correct password."""
     attacker, owner = app.test_client(), app.test_client()
     for _ in range(10):
-        attacker.post_form("/auth/login", {"login": "member", "password": "wrong wrong wrong"},
-                           environ_base={"REMOTE_ADDR": "203.0.113.9"})
-    assert attacker.post_form("/auth/login", {"login": "member", "password": PASSWORD},
-                              environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 429
+        attacker.post_form(
+            "/auth/login",
+            {"login": "member", "password": "wrong wrong wrong"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
+    assert (
+        attacker.post_form(
+            "/auth/login",
+            {"login": "member", "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        ).status_code
+        == 429
+    )
     home = {"REMOTE_ADDR": "198.51.100.4"}
-    assert owner.post_form("/auth/login", {"login": "member", "password": PASSWORD},
-                           environ_base=home).status_code == 302
+    assert (
+        owner.post_form(
+            "/auth/login", {"login": "member", "password": PASSWORD}, environ_base=home
+        ).status_code
+        == 302
+    )
 
 
 def test_past_the_account_limit_each_new_address_gets_one_try(app, users):
     for i in range(10):  # ten addresses, one failure each: the account's limit is used up
-        app.test_client().post_form("/auth/login", {"login": "member", "password": "wrong wrong wrong"},
-                                    environ_base={"REMOTE_ADDR": f"203.0.113.{i}"})
+        app.test_client().post_form(
+            "/auth/login",
+            {"login": "member", "password": "wrong wrong wrong"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{i}"},
+        )
     guesser, here = app.test_client(), {"REMOTE_ADDR": "192.0.2.50"}
-    assert guesser.post_form("/auth/login", {"login": "member", "password": "still wrong"},
-                             environ_base=here).status_code == 401
-    assert guesser.post_form("/auth/login", {"login": "member", "password": PASSWORD},
-                             environ_base=here).status_code == 429
+    assert (
+        guesser.post_form(
+            "/auth/login", {"login": "member", "password": "still wrong"}, environ_base=here
+        ).status_code
+        == 401
+    )
+    assert (
+        guesser.post_form(
+            "/auth/login", {"login": "member", "password": PASSWORD}, environ_base=here
+        ).status_code
+        == 429
+    )
 
 
 def test_a_very_long_login_is_refused_plainly(client, users):
@@ -176,14 +214,28 @@ def test_a_very_long_login_is_refused_plainly(client, users):
 
 def test_sign_ups_per_address_are_limited(client):
     for i in range(5):
-        response = client.post_form("/auth/register", {
-            "username": f"newcomer{i}", "email": f"newcomer{i}@example.org", "password": PASSWORD,
-            "confirm": PASSWORD, "accept_guidelines": "y"})
+        response = client.post_form(
+            "/auth/register",
+            {
+                "username": f"newcomer{i}",
+                "email": f"newcomer{i}@example.org",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+                "accept_guidelines": "y",
+            },
+        )
         assert response.status_code == 302
         client.post_form("/auth/logout", page="/settings")
-    response = client.post_form("/auth/register", {
-        "username": "newcomer9", "email": "newcomer9@example.org", "password": PASSWORD,
-        "confirm": PASSWORD, "accept_guidelines": "y"})
+    response = client.post_form(
+        "/auth/register",
+        {
+            "username": "newcomer9",
+            "email": "newcomer9@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "accept_guidelines": "y",
+        },
+    )
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "Many accounts were made from this network address today" in page
@@ -194,10 +246,12 @@ def test_wrong_current_passwords_are_limited(client, auth):
     auth.login()
     new = "a brand new long password"
     for _ in range(5):
-        response = client.post_form("/settings/password", {"current_password": "guess guess guess",
-                                                           "password": new, "confirm": new})
+        response = client.post_form(
+            "/settings/password", {"current_password": "guess guess guess", "password": new, "confirm": new}
+        )
         assert response.status_code == 422
-    response = client.post_form("/settings/password", {"current_password": PASSWORD, "password": new,
-                                                       "confirm": new})
+    response = client.post_form(
+        "/settings/password", {"current_password": PASSWORD, "password": new, "confirm": new}
+    )
     assert response.status_code == 429
     assert "Too many wrong passwords" in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Changing a password, and resetting it by a single-use emailed link."""
+
 import re
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -16,7 +17,11 @@ NEW = "a brand new long password"
 def outbox(app) -> list:
     wait_until_sent()  # mail goes out on its own thread, after the response
     folder = Path(app.config["MAIL_OUTBOX"])
-    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return (
+        [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
+        if folder.exists()
+        else []
+    )
 
 
 def reset_link(app) -> str:
@@ -27,10 +32,14 @@ def reset_link(app) -> str:
 
 def test_change_password_needs_the_current_one(client, auth):
     auth.login()
-    wrong = client.post_form("/settings/password", {"current_password": "nope nope nope", "password": NEW, "confirm": NEW})
+    wrong = client.post_form(
+        "/settings/password", {"current_password": "nope nope nope", "password": NEW, "confirm": NEW}
+    )
     assert wrong.status_code == 422
     assert "That is not your current password." in wrong.get_data(as_text=True)
-    right = client.post_form("/settings/password", {"current_password": PASSWORD, "password": NEW, "confirm": NEW})
+    right = client.post_form(
+        "/settings/password", {"current_password": PASSWORD, "password": NEW, "confirm": NEW}
+    )
     assert right.status_code == 302
     auth.logout()
     assert auth.login(password=PASSWORD).status_code == 401
@@ -92,8 +101,12 @@ def test_reset_mail_to_one_inbox_is_limited_whoever_asks(app, users):
     answers = set()
     for i in range(15):
         client = app.test_client()
-        response = client.post_form("/auth/reset", {"email": "member@example.org"}, follow_redirects=True,
-                                    environ_base={"REMOTE_ADDR": f"192.0.2.{i % 4}"})
+        response = client.post_form(
+            "/auth/reset",
+            {"email": "member@example.org"},
+            follow_redirects=True,
+            environ_base={"REMOTE_ADDR": f"192.0.2.{i % 4}"},
+        )
         answers.add(response.status_code)
         assert "If an account uses that address, we have sent it a link" in response.get_data(as_text=True)
     assert answers == {200}
@@ -109,8 +122,10 @@ def test_reset_request_does_the_same_work_for_members_and_strangers(app, client,
     monkeypatch.setattr("community.accounts.services.send_later", community.mail.send_later)
     for email in ["member@example.org", "stranger@example.org"]:
         client.post_form("/auth/reset", {"email": email})
-    assert queued == [("send_reset_link", ("member@example.org", "http://localhost")),
-                      ("send_reset_link", ("stranger@example.org", "http://localhost"))]
+    assert queued == [
+        ("send_reset_link", ("member@example.org", "http://localhost")),
+        ("send_reset_link", ("stranger@example.org", "http://localhost")),
+    ]
 
 
 def test_reset_links_use_base_url_whatever_the_host_header(app, client, users):

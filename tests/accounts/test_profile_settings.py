@@ -1,4 +1,5 @@
 """Profiles and settings: what a member shares, and how the site looks for them."""
+
 import pytest
 
 pytestmark = pytest.mark.both_databases

@@ -1,4 +1,5 @@
 """Registration: who can join, and the clear messages when something is not right."""
+
 import pytest
 from sqlalchemy import func
 
@@ -36,20 +37,23 @@ def test_register_signs_in_and_keeps_email_private(app, client):
     assert "river@example.org" not in profile.lower()
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"username": "ab"}, "Use 3 to 30 characters."),
-    ({"username": "x" * 31}, "Use 3 to 30 characters."),
-    ({"username": "no spaces"}, "Use only letters, numbers, _ and -."),
-    ({"username": "émile"}, "Use only letters, numbers, _ and -."),
-    ({"email": "not-an-address"}, "Enter an email address like name@example.com."),
-    ({"email": ""}, "Enter your email address."),
-    ({"password": "short pass", "confirm": "short pass"}, "Use at least 12 characters."),
-    ({"password": "password1234", "confirm": "password1234"}, "one of the most common"),
-    ({"password": "qwerty123456", "confirm": "qwerty123456"}, "one of the most common"),
-    ({"confirm": "something different"}, "The two passwords are not the same."),
-    ({"accept_guidelines": None}, "Please read and accept the community guidelines"),
-    ({"accept_guidelines": "false"}, "Please read and accept the community guidelines"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"username": "ab"}, "Use 3 to 30 characters."),
+        ({"username": "x" * 31}, "Use 3 to 30 characters."),
+        ({"username": "no spaces"}, "Use only letters, numbers, _ and -."),
+        ({"username": "émile"}, "Use only letters, numbers, _ and -."),
+        ({"email": "not-an-address"}, "Enter an email address like name@example.com."),
+        ({"email": ""}, "Enter your email address."),
+        ({"password": "short pass", "confirm": "short pass"}, "Use at least 12 characters."),
+        ({"password": "password1234", "confirm": "password1234"}, "one of the most common"),
+        ({"password": "qwerty123456", "confirm": "qwerty123456"}, "one of the most common"),
+        ({"confirm": "something different"}, "The two passwords are not the same."),
+        ({"accept_guidelines": None}, "Please read and accept the community guidelines"),
+        ({"accept_guidelines": "false"}, "Please read and accept the community guidelines"),
+    ],
+)
 def test_register_refuses_bad_input_and_keeps_what_was_typed(app, client, change, message):
     data = {**GOOD, **change}
     data = {k: v for k, v in data.items() if v is not None}
@@ -76,6 +80,7 @@ def test_emails_are_unique_ignoring_case(app, client, users):
 
 def test_the_common_password_list_is_large():
     from community.accounts.passwords import common_passwords
+
     assert len(common_passwords()) >= 3000
     assert {"password", "123456", "iloveyou", "qwerty"} <= common_passwords()
 
@@ -86,8 +91,16 @@ def test_production_hashes_with_scrypt():
     from community.accounts.models import User
     from community.config import Config
 
-    production = type("Prod", (Config,), {"SECRET_KEY": "s" * 32, "BASE_URL": "https://commonground.example",
-                                          "TESTING": False, "DEBUG": False})
+    production = type(
+        "Prod",
+        (Config,),
+        {
+            "SECRET_KEY": "s" * 32,
+            "BASE_URL": "https://commonground.example",
+            "TESTING": False,
+            "DEBUG": False,
+        },
+    )
     with create_app(production).app_context():
         user = User()
         user.set_password("three quiet mornings")
@@ -96,8 +109,10 @@ def test_production_hashes_with_scrypt():
 
 def test_refused_sign_ups_are_limited_per_address(app, client, users):
     for i in range(20):
-        response = client.post_form("/auth/register", {**GOOD, "username": f"probe{i}", "email": f"x{i}@example.org",
-                                                       "confirm": "different"})
+        response = client.post_form(
+            "/auth/register",
+            {**GOOD, "username": f"probe{i}", "email": f"x{i}@example.org", "confirm": "different"},
+        )
         assert response.status_code == 422
     response = client.post_form("/auth/register", {**GOOD, "email": "member@example.org"})
     assert response.status_code == 429

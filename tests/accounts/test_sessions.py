@@ -1,4 +1,5 @@
 """Sign-ins that end on the server: sign-out, copied cookies, devices, sign out everywhere."""
+
 import pytest
 
 from tests.helpers import PASSWORD
@@ -48,6 +49,7 @@ def test_a_session_ends_when_its_time_is_up(app, client, auth):
             key = session["_user_id"]
     with app.app_context():
         from community.accounts import sessions
+
         with freeze_time("2026-01-30 10:00:00"):
             assert sessions.load(key) is not None
         with freeze_time("2026-02-01 10:00:01"):
@@ -56,20 +58,34 @@ def test_a_session_ends_when_its_time_is_up(app, client, auth):
 
 def test_devices_page_lists_each_sign_in_and_signs_one_out(app, users):
     phone, laptop = app.test_client(), app.test_client()
-    phone.post_form("/auth/login", {"login": "member", "password": PASSWORD}, headers={
-        "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-                      "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"})
-    laptop.post_form("/auth/login", {"login": "member", "password": PASSWORD}, headers={
-        "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"})
+    phone.post_form(
+        "/auth/login",
+        {"login": "member", "password": PASSWORD},
+        headers={
+            "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+        },
+    )
+    laptop.post_form(
+        "/auth/login",
+        {"login": "member", "password": PASSWORD},
+        headers={
+            "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+        },
+    )
     page = laptop.get("/settings/devices").get_data(as_text=True)
     assert "Safari on iPhone" in page and "Firefox on Windows" in page
     assert "(this device)" in page and "today" in page
     from community.accounts.sessions import LoginSession
     from community.extensions import db
+
     with app.app_context():
-        phone_id = db.session.scalar(db.select(LoginSession.id).where(LoginSession.device == "Safari on iPhone"))
-    done = laptop.post_form(f"/settings/devices/{phone_id}/sign-out", page="/settings/devices",
-                            follow_redirects=True)
+        phone_id = db.session.scalar(
+            db.select(LoginSession.id).where(LoginSession.device == "Safari on iPhone")
+        )
+    done = laptop.post_form(
+        f"/settings/devices/{phone_id}/sign-out", page="/settings/devices", follow_redirects=True
+    )
     assert "Safari on iPhone is signed out." in done.get_data(as_text=True)
     assert phone.get("/settings").status_code == 302
     assert laptop.get("/settings").status_code == 200
@@ -81,6 +97,7 @@ def test_a_member_cannot_sign_out_someone_elses_device(app, users):
     theirs.post_form("/auth/login", {"login": "other_member", "password": PASSWORD})
     from community.accounts.sessions import LoginSession
     from community.extensions import db
+
     with app.app_context():
         their_id = db.session.scalar(db.select(LoginSession.id).where(LoginSession.user_id == users["other"]))
     response = mine.post_form(f"/settings/devices/{their_id}/sign-out", page="/settings/devices")
@@ -92,8 +109,9 @@ def test_sign_out_everywhere_ends_every_sign_in(app, users):
     phone, laptop = app.test_client(), app.test_client()
     for device in (phone, laptop):
         device.post_form("/auth/login", {"login": "member", "password": PASSWORD, "remember": "y"})
-    response = laptop.post_form("/settings/devices/sign-out-everywhere", page="/settings/devices",
-                                follow_redirects=True)
+    response = laptop.post_form(
+        "/settings/devices/sign-out-everywhere", page="/settings/devices", follow_redirects=True
+    )
     assert "You are signed out on every device, this one too." in response.get_data(as_text=True)
     assert phone.get("/settings").status_code == 302
     assert laptop.get("/settings").status_code == 302
@@ -108,7 +126,9 @@ def test_a_password_reset_ends_every_earlier_sign_in(app, client, users):
     phone.post_form("/auth/login", {"login": "member", "password": PASSWORD, "remember": "y"})
     with app.app_context():
         token = services.make_reset_token(db.session.get(User, users["member"]))
-    client.post_form(f"/auth/reset/{token}", {"password": "a brand new long password",
-                                               "confirm": "a brand new long password"})
+    client.post_form(
+        f"/auth/reset/{token}",
+        {"password": "a brand new long password", "confirm": "a brand new long password"},
+    )
     assert client.get("/settings").status_code == 200
     assert phone.get("/settings").status_code == 302

@@ -1,4 +1,5 @@
 """Browser tests: the real server in a thread, driven by Debian's Chromium through Playwright."""
+
 from __future__ import annotations
 
 import itertools
@@ -15,8 +16,15 @@ from tests.helpers import PASSWORD, skip_or_fail
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without these, Chromium keeps trying to reach Google's hosts, which this closed network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _names = itertools.count(1)
 
 
@@ -29,8 +37,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}",
-                   MAIL_OUTBOX=str(folder / "outbox"))
+    app = make_app(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}", MAIL_OUTBOX=str(folder / "outbox")
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -70,13 +79,20 @@ class PageWatch:
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         page.on("console", self.on_console)
         # A 4xx page (404, a form with errors) is expected; a broken stylesheet or script is not.
-        page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
-                and self.problems.append(f"{r.status} for {r.url}"))
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and r.request.resource_type != "document"
+                and self.problems.append(f"{r.status} for {r.url}")
+            ),
+        )
 
         def on_request(request):
             parts = urlsplit(request.url)
             if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != host:
                 self.other_hosts.append(request.url)
+
         page.on("request", on_request)
 
     def on_console(self, message):
@@ -95,8 +111,12 @@ def color_scheme(request):
 
 @pytest.fixture
 def context(browser, live_server, color_scheme):
-    context = browser.new_context(base_url=live_server, color_scheme=color_scheme,
-                                  reduced_motion="reduce", viewport={"width": 1024, "height": 800})
+    context = browser.new_context(
+        base_url=live_server,
+        color_scheme=color_scheme,
+        reduced_motion="reduce",
+        viewport={"width": 1024, "height": 800},
+    )
     yield context
     context.close()
 
@@ -122,6 +142,7 @@ def make_member(live_app):
             create_user(username, f"{username}@example.org", PASSWORD, role=role)
             db.session.commit()
         return username
+
     return make
 
 

@@ -1,12 +1,23 @@
 """axe-core finds no WCAG 2.x A/AA problem on any page, in the light and the dark theme."""
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import sign_in
 
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-               "resultTypes": ["violations"]}
-VISITOR_PAGES = ["/", "/crisis", "/guidelines", "/auth/login", "/auth/register", "/auth/reset", "/no-such-page"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+VISITOR_PAGES = [
+    "/",
+    "/crisis",
+    "/guidelines",
+    "/auth/login",
+    "/auth/register",
+    "/auth/reset",
+    "/no-such-page",
+]
 MEMBER_PAGES = ["/", "/settings", "/settings/password", "/settings/devices", "/u/{me}"]
 
 _axe = Axe()
@@ -14,8 +25,10 @@ _axe = Axe()
 
 def assert_no_violations(page, label):
     results = _axe.run(page, options=AXE_OPTIONS)
-    problems = [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-                for v in results.response["violations"]]
+    problems = [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
     assert problems == [], f"{label}: {problems}"
 
 
@@ -72,6 +85,7 @@ def test_pages_fit_a_320px_screen(page, make_member):
 # Pages that only show up in a particular state: each test first checks the state is on screen,
 # so axe is never run against some other page by mistake.
 
+
 def test_reset_password_page(page, live_app, make_member, color_scheme):
     from community.accounts.services import find_by_username, make_reset_token
 
@@ -126,7 +140,9 @@ def test_too_many_attempts_page(page, make_member, fresh_limits, color_scheme):
     for _ in range(11):
         page.get_by_label("Username or email").fill(me)
         page.get_by_label("Password", exact=True).fill("not my password at all")
-        with page.expect_response(lambda r: r.url.endswith("/auth/login") and r.request.method == "POST") as answer:
+        with page.expect_response(
+            lambda r: r.url.endswith("/auth/login") and r.request.method == "POST"
+        ) as answer:
             page.get_by_role("button", name="Sign in").click()
         statuses.append(answer.value.status)
         page.wait_for_load_state()
@@ -158,7 +174,9 @@ def test_change_password_with_errors(page, make_member, color_scheme):
     sign_in(page, make_member())
     page.goto("/settings/password")
     page.get_by_label("Current password").fill("not my password at all")
-    with page.expect_response(lambda r: r.url.endswith("/settings/password") and r.request.method == "POST") as answer:
+    with page.expect_response(
+        lambda r: r.url.endswith("/settings/password") and r.request.method == "POST"
+    ) as answer:
         page.get_by_role("button", name="Change my password").click()
     assert answer.value.status == 422
     page.wait_for_load_state()

@@ -1,4 +1,5 @@
 """A newcomer joins, signs out and signs back in using only the keyboard."""
+
 import itertools
 import os
 
@@ -59,11 +60,13 @@ def test_registration_errors_are_announced_and_linked(page):
     assert page.locator("#username").input_value() == "ab"
 
     # The page opens with the keyboard focus on the summary, so the next Tab reaches its first link.
-    assert focus_reaches(page, ".error-summary"), \
+    assert focus_reaches(page, ".error-summary"), (
         f"focus is on {page.evaluate('document.activeElement.outerHTML.slice(0, 80)')}, not the error summary"
+    )
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.matches('.error-summary li:first-child a')"), \
+    assert page.evaluate("document.activeElement.matches('.error-summary li:first-child a')"), (
         "Tab from the error summary did not reach its first link"
+    )
     # The summary lists problems in page order, so the first link is the username's.
     assert page.evaluate("document.activeElement.textContent").startswith("Username:")
     page.keyboard.press("Enter")
@@ -88,8 +91,11 @@ def focus_reaches(page, selector: str, timeout: int = 3_000) -> bool:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function("(s) => document.activeElement && document.activeElement.matches(s)",
-                               arg=selector, timeout=timeout)
+        page.wait_for_function(
+            "(s) => document.activeElement && document.activeElement.matches(s)",
+            arg=selector,
+            timeout=timeout,
+        )
     except PlaywrightTimeout:
         return False
     return True

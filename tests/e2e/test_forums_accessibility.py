@@ -6,6 +6,7 @@ errors and with a preview; search with and without results; notifications waitin
 admin's group and revision pages. Before axe runs, the test checks the page really shows
 that state, so a page that quietly lost its content cannot pass.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,7 +23,7 @@ from community.forums.models import Group, Post
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_accessibility import assert_no_violations
 
-GROUP = "crps"                 # members only
+GROUP = "crps"  # members only
 PUBLIC_GROUP = "work-advocacy"
 _n = itertools.count(1)
 
@@ -58,20 +59,32 @@ def forum(live_app, make_member) -> Forum:
         group = _group(GROUP)
         services.join_group(me, group)
         thread = services.create_thread(
-            me, group, f"Flares after a nerve block {word}",
+            me,
+            group,
+            f"Flares after a nerve block {word}",
             f"The block helped for **two weeks**, then the flare came back.\n\n"
             f"- ice made it worse\n- *pacing* helped\n\n> Listen to your body\n\n{word}",
-            content_warning="procedure details")
+            content_warning="procedure details",
+        )
         first = db.session.scalar(db.select(Post).where(Post.thread_id == thread.id))
         reply = services.create_reply(them, thread, f"@{author} thank you for writing this. **It helps.**")
         mistake = services.create_reply(me, thread, "Posted twice by mistake.")
         services.delete_post(mistake)
         for kind in ("support", "metoo"):
             services.set_reaction(them, first, kind, on=True)
-        services.edit_post(first, me, first.body + "\n\nEdited to add: it is better now.", "procedure details",
-                           title=thread.title)
-        public = services.create_thread(me, _group(PUBLIC_GROUP), f"Asking work for adjustments {word}",
-                                        "What helped me was a **written** request.")
+        services.edit_post(
+            first,
+            me,
+            first.body + "\n\nEdited to add: it is better now.",
+            "procedure details",
+            title=thread.title,
+        )
+        public = services.create_thread(
+            me,
+            _group(PUBLIC_GROUP),
+            f"Asking work for adjustments {word}",
+            "What helped me was a **written** request.",
+        )
         db.session.commit()
         return Forum(author, reader, word, thread.id, first.id, reply.id, public.id)
 

@@ -5,6 +5,7 @@ with a quote and a mention, the first gets a notification, reacts "Sending suppo
 finds the thread through search: in Chromium, keyboard only. Signing in may use the mouse;
 everything in the forum is done with Tab, typing, Enter and Space.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -20,7 +21,7 @@ from community.forums import seed, services
 from community.forums.models import Group
 from tests.e2e.conftest import PageWatch, sign_in, tab_to
 
-GROUP = "introductions"        # members only
+GROUP = "introductions"  # members only
 PUBLIC_GROUP = "work-advocacy"
 _n = itertools.count(1)
 
@@ -51,8 +52,12 @@ def groups(live_app):
 @pytest.fixture
 def second_page(browser, live_server, color_scheme):
     """Another member's browser: its own context and cookies, watched like the page fixture."""
-    context = browser.new_context(base_url=live_server, color_scheme=color_scheme,
-                                  reduced_motion="reduce", viewport={"width": 1024, "height": 800})
+    context = browser.new_context(
+        base_url=live_server,
+        color_scheme=color_scheme,
+        reduced_motion="reduce",
+        viewport={"width": 1024, "height": 800},
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     watch = PageWatch(page, live_server)
@@ -153,7 +158,9 @@ def test_thread_reply_notification_reaction_and_search_by_keyboard(page, second_
     results = page.locator("ol.results > li")
     expect(results.get_by_role("link", name=title)).to_have_count(2)
     # Both sit behind the warning, so the results show it instead of their words.
-    expect(results.locator(".snippet").first).to_have_text(f"Content warning: {warning}. Open the post to read it.")
+    expect(results.locator(".snippet").first).to_have_text(
+        f"Content warning: {warning}. Open the post to read it."
+    )
     press(page, f"ol.results a[href='/posts/{first_id}']")
     page.wait_for_url(re.compile(rf"{thread_path}\?page=1#post-{first_id}$"))
     expect(page.locator("h1")).to_have_text(title)
@@ -168,10 +175,15 @@ def visitor_threads(live_app, make_member, groups):
     word = unique("heron")
     with live_app.app_context():
         user = find_by_username(author)
-        group, public = (db.session.scalar(db.select(Group).where(Group.slug == slug))
-                         for slug in (GROUP, PUBLIC_GROUP))
-        private = services.create_thread(user, group, f"Only for members {word}", f"Something personal. {word}")
-        shared = services.create_thread(user, public, f"Writing to my MP {next(_n)}", "Here is the **letter** I sent.")
+        group, public = (
+            db.session.scalar(db.select(Group).where(Group.slug == slug)) for slug in (GROUP, PUBLIC_GROUP)
+        )
+        private = services.create_thread(
+            user, group, f"Only for members {word}", f"Something personal. {word}"
+        )
+        shared = services.create_thread(
+            user, public, f"Writing to my MP {next(_n)}", "Here is the **letter** I sent."
+        )
         db.session.commit()
         return (private.id, private.title, word), (shared.id, shared.title)
 
@@ -208,8 +220,10 @@ def test_who_reacted_shows_on_focus_and_escape_hides_it(page, make_member, live_
     author, reactor = make_member("author"), make_member("reactor")
     with live_app.app_context():
         from community.accounts.services import find_by_username
-        thread = services.create_thread(find_by_username(author), services.group_by_slug(GROUP),
-                                        "Reactions tooltip thread", "Hello there")
+
+        thread = services.create_thread(
+            find_by_username(author), services.group_by_slug(GROUP), "Reactions tooltip thread", "Hello there"
+        )
         post = db.session.scalar(db.select(services.Post).where(services.Post.thread_id == thread.id))
         services.set_reaction(find_by_username(reactor), post, "support", on=True)
         db.session.commit()

@@ -24,6 +24,7 @@ a non-http(s) URL; no element carries an on* handler or a javascript:/vbscript:/
 post bodies hold only the tags the sanitiser allows; and each title and thread heading
 reads back as the literal text that was posted.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -64,7 +65,8 @@ INSPECT_SCRIPT = """
 (allowed) => {
   const problems = [];
   const unsafeUrl = /^[\\s\\u0000-\\u001f]*(javascript|vbscript|data)\\s*:/i;
-  const urlAttributes = new Set(["href", "src", "action", "formaction", "xlink:href", "data", "srcdoc", "background"]);
+  const urlAttributes = new Set(
+    ["href", "src", "action", "formaction", "xlink:href", "data", "srcdoc", "background"]);
   for (const el of document.querySelectorAll("*")) {
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
@@ -90,7 +92,8 @@ INSPECT_SCRIPT = """
     calls: window.__xss || ["the init script did not run"],
     posts: document.querySelectorAll("article.post").length,
     heading: document.querySelector("h1") ? document.querySelector("h1").textContent : "",
-    titles: [...document.querySelectorAll(".thread-row h2 a")].map(a => [a.getAttribute("href"), a.textContent]),
+    titles: [...document.querySelectorAll(".thread-row h2 a")]
+      .map(a => [a.getAttribute("href"), a.textContent]),
   };
 }
 """
@@ -110,6 +113,7 @@ class TitleGroup:
 
 
 # Writing, in a child process ---------------------------------------------------------------
+
 
 def _title(line: str) -> str:
     """Titles need 5 to 150 characters: short payloads are padded, long ones cut."""
@@ -139,8 +143,13 @@ class _Poster:
 
 
 def _group(slug: str, name: str) -> Group:
-    group = Group(slug=slug, name=name, description="XSS payloads posted by the browser tests.",
-                  visibility="public", position=10_000)
+    group = Group(
+        slug=slug,
+        name=name,
+        description="XSS payloads posted by the browser tests.",
+        visibility="public",
+        position=10_000,
+    )
     db.session.add(group)
     db.session.flush()
     return group
@@ -149,7 +158,7 @@ def _group(slug: str, name: str) -> Group:
 def _write_bodies(author, lines, suffix, ready, stop, post: _Poster) -> None:
     group = _group(f"xss-bodies-{suffix}", "XSS payloads as posts")
     for start in range(0, len(lines), BODIES_PER_THREAD):
-        batch = lines[start:start + BODIES_PER_THREAD]
+        batch = lines[start : start + BODIES_PER_THREAD]
         thread = post(batch[0], services.create_thread, author, group, _title(batch[0]), batch[0])
         for line in batch[1:] if thread else []:
             if stop.is_set():
@@ -164,7 +173,7 @@ def _write_titles(author, lines, suffix, ready, stop, post: _Poster) -> None:
     for number, start in enumerate(range(0, len(lines), TITLES_PER_GROUP), start=1):
         group = _group(f"xss-titles-{suffix}-{number}", f"XSS payloads as titles, part {number}")
         titles = {}
-        for count, line in enumerate(lines[start:start + TITLES_PER_GROUP], start=1):
+        for count, line in enumerate(lines[start : start + TITLES_PER_GROUP], start=1):
             if stop.is_set():
                 return
             thread = post(line, services.create_thread, author, group, _title(line), line)
@@ -197,6 +206,7 @@ def write_payloads(settings: dict, suffix: str, lines: list[str], ready, stop) -
 
 # Reading, in Chromium ----------------------------------------------------------------------
 
+
 class Reading:
     """Reads pages in Chromium and keeps every problem found, short enough to print."""
 
@@ -210,7 +220,9 @@ class Reading:
     def read(self, path: str) -> dict:
         response = self.page.goto(path)
         self.pages += 1
-        assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+        assert response is not None and response.status == 200, (
+            f"{path} answered {response and response.status}"
+        )
         found = self.page.evaluate(INSPECT_SCRIPT, sorted(ALLOWED_TAGS))
         self.problems += [f"{path}: {problem}" for problem in found["problems"] + found["calls"]]
         return found
@@ -219,7 +231,9 @@ class Reading:
         for number in range(1, math.ceil(thread.posts / services.POSTS_PER_PAGE) + 1):
             found = self.read(f"{thread.path}?page={number}")
             expected = min(services.POSTS_PER_PAGE, thread.posts - (number - 1) * services.POSTS_PER_PAGE)
-            assert found["posts"] == expected, f"{thread.path}?page={number}: {found['posts']} posts, not {expected}"
+            assert found["posts"] == expected, (
+                f"{thread.path}?page={number}: {found['posts']} posts, not {expected}"
+            )
             assert found["heading"] == thread.title, f"{thread.path}: the heading does not read as posted"
             self.bodies_shown += found["posts"]
 
@@ -243,6 +257,7 @@ class Reading:
 
 # Fixtures and the test ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def trapped_page(page, context, live_server):
     """The page fixture, with alert & co. recorded and every non-http(s) or other-host request noted."""
@@ -254,6 +269,7 @@ def trapped_page(page, context, live_server):
         parts = urlsplit(request.url)
         if parts.scheme not in {"http", "https"} or parts.netloc != host:
             page.strange_requests.append(request.url)
+
     page.on("request", on_request)
     return page
 
@@ -266,7 +282,9 @@ def writer(live_app):
     ready, stop = spawn.Queue(), spawn.Event()
     settings = {key: live_app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "MAIL_OUTBOX")}
     suffix = f"{next(_names)}{os.getpid() % 1000}"
-    process = spawn.Process(target=write_payloads, args=(settings, suffix, lines, ready, stop), name="xss-writer", daemon=True)
+    process = spawn.Process(
+        target=write_payloads, args=(settings, suffix, lines, ready, stop), name="xss-writer", daemon=True
+    )
     process.start()
     yield ready
     stop.set()
@@ -302,6 +320,7 @@ def test_posts_and_titles_from_the_xss_list_render_inert(trapped_page, writer, m
     assert rejected == [], f"{len(rejected)} payloads were refused: {rejected[:5]}"
     assert reading.bodies_shown == lines, f"{reading.bodies_shown} of {lines} payloads were shown as posts"
     assert reading.titles_shown == lines, f"{reading.titles_shown} of {lines} payloads were shown as titles"
-    assert reading.problems == [], (f"{len(reading.problems)} problems on {reading.pages} pages: "
-                                    f"{reading.problems[:10]}")
+    assert reading.problems == [], (
+        f"{len(reading.problems)} problems on {reading.pages} pages: {reading.problems[:10]}"
+    )
     assert trapped_page.strange_requests == [], f"the pages asked for: {trapped_page.strange_requests[:10]}"

@@ -1,4 +1,5 @@
 """Signing out on a shared computer, and ending a session left open on another device."""
+
 from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
 

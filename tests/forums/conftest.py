@@ -1,4 +1,5 @@
 """Forum fixtures: the seeded groups, and a quick way to write threads as a member."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,6 +21,7 @@ def groups(app):
 @pytest.fixture
 def forum(app, users, groups):
     """Helpers that act inside the app, returning ids so tests never hold stale objects."""
+
     class Forum:
         def user(self, role_or_id) -> User:
             user_id = users[role_or_id] if isinstance(role_or_id, str) else role_or_id
@@ -28,7 +30,9 @@ def forum(app, users, groups):
         def group(self, slug) -> Group:
             return services.group_by_slug(slug)
 
-        def thread(self, who="member", slug="crps", title="A thread about flares", body="Some **text**", cw=""):
+        def thread(
+            self, who="member", slug="crps", title="A thread about flares", body="Some **text**", cw=""
+        ):
             with app.app_context():
                 thread = services.create_thread(self.user(who), self.group(slug), title, body, cw)
                 db.session.commit()
@@ -42,7 +46,9 @@ def forum(app, users, groups):
 
         def first_post(self, thread_id) -> int:
             with app.app_context():
-                return db.session.scalar(db.select(Post.id).where(Post.thread_id == thread_id).order_by(Post.id))
+                return db.session.scalar(
+                    db.select(Post.id).where(Post.thread_id == thread_id).order_by(Post.id)
+                )
 
         def get(self, model, ident):
             return db.session.get(model, ident)
@@ -73,4 +79,5 @@ def count_queries(app):
         finally:
             event.remove(engine, "before_cursor_execute", counter)
         return counter.count
+
     return run

@@ -1,4 +1,5 @@
 """A closed thread and an archived group stay as they are: no edits, reactions, watches or joins."""
+
 import pytest
 
 from community.database import utcnow
@@ -28,8 +29,11 @@ def test_in_a_closed_thread_the_author_cannot_edit_post_or_title(app, client, au
     page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert f"/posts/{post_id}/edit" not in page
     assert client.get(f"/posts/{post_id}/edit").status_code == 403
-    response = client.post_form(f"/posts/{post_id}/edit", {"title": "A new title", "body": "Hi @moderator"},
-                                page=f"/threads/{thread_id}")
+    response = client.post_form(
+        f"/posts/{post_id}/edit",
+        {"title": "A new title", "body": "Hi @moderator"},
+        page=f"/threads/{thread_id}",
+    )
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Thread, thread_id).title == "Before it closed"
@@ -58,8 +62,13 @@ def test_in_an_archived_group_nobody_reacts_watches_or_joins(app, client, auth, 
     assert "/groups/crps/join" not in client.get("/groups/crps/").get_data(as_text=True)
 
     token_page = "/settings"
-    assert client.post_form(f"/posts/{post_id}/react", {"reaction": "support:on"}, page=token_page).status_code == 403
-    assert client.post_form(f"/threads/{thread_id}/watch", {"watching": "1"}, page=token_page).status_code == 403
+    assert (
+        client.post_form(f"/posts/{post_id}/react", {"reaction": "support:on"}, page=token_page).status_code
+        == 403
+    )
+    assert (
+        client.post_form(f"/threads/{thread_id}/watch", {"watching": "1"}, page=token_page).status_code == 403
+    )
     assert client.post_form("/groups/crps/join", page=token_page).status_code == 403
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Reaction)) == 0

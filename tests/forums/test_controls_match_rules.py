@@ -5,6 +5,7 @@ A control is a form posting to the action's URL, or a link to the page that does
 is a redirect anywhere but the sign-in page (or 200 for a page). One fresh forum per case,
 so no action changes the ground under the next.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -23,9 +24,19 @@ SLUG = "work-advocacy"  # public, so a visitor sees the pages too
 ACTIONS = {
     "join": ("/groups/{g}/", "form", "/groups/{g}/join", {}),
     "leave": ("/groups/{g}/", "form", "/groups/{g}/leave", {}),
-    "start thread": ("/groups/{g}/", "link", "/groups/{g}/new", {"title": "A new thread here", "body": "Words"}),
+    "start thread": (
+        "/groups/{g}/",
+        "link",
+        "/groups/{g}/new",
+        {"title": "A new thread here", "body": "Words"},
+    ),
     "reply": ("/threads/{t}", "form", "/threads/{t}/reply", {"body": "A reply"}),
-    "edit own post": ("/threads/{t}", "link", "/posts/{p}/edit", {"title": "A changed title", "body": "New words"}),
+    "edit own post": (
+        "/threads/{t}",
+        "link",
+        "/posts/{p}/edit",
+        {"title": "A changed title", "body": "New words"},
+    ),
     "remove own post": ("/threads/{t}", "link", "/posts/{p}/delete", {}),
     "edit a reply": ("/threads/{t}", "link", "/posts/{r}/edit", {"body": "New words"}),
     "remove a reply": ("/threads/{t}", "link", "/posts/{r}/delete", {}),
@@ -43,10 +54,12 @@ def place(app, forum):
     "leave" is), with a reply by another member."""
     with app.app_context():
         from community.accounts.services import create_user
+
         create_user("author", "author@example.org", PASSWORD)
         db.session.commit()
     with app.app_context():
         from community.accounts.services import find_by_username
+
         author = find_by_username("author")
         group = services.group_by_slug(SLUG)
         services.join_group(author, group)
@@ -89,7 +102,9 @@ def _succeeds(client, url: str, data, page: str) -> bool:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_a_control_is_shown_if_and_only_if_its_post_succeeds(app, client, users, place, role, state, action):
-    page, kind, url, data = (part.format(**place) if isinstance(part, str) else part for part in ACTIONS[action])
+    page, kind, url, data = (
+        part.format(**place) if isinstance(part, str) else part for part in ACTIONS[action]
+    )
     _enter(app, client, role, state, place)
     html = client.get(page).get_data(as_text=True)
     shown = _shown(html, kind, url)

@@ -1,5 +1,6 @@
 """Text that would cost seconds of server work is refused with a reason, and nothing typed is lost;
 posts and previews are limited per member per minute."""
+
 import pytest
 
 from community.content import TooComplex, render_markdown
@@ -7,15 +8,20 @@ from community.content import TooComplex, render_markdown
 pytestmark = pytest.mark.both_databases
 
 
-@pytest.mark.parametrize("body, message", [
-    ("x.co\n" * 4000, "at most 500 lines"),
-    ("a\n" * 10000, "at most 500 lines"),
-    ("x.co " * 4000, "at most 100 links"),
-    ("see https://example.org/a " * 120, "at most 100 links"),
-    ("".join("  " * depth + "- a\n" for depth in range(8)), "nest quotes and lists less deeply"),
-    (">" * 40 + " deep", "nest quotes and lists less deeply"),
-])
-def test_costly_markdown_is_refused_with_a_reason_on_preview_and_post(app, client, auth, groups, body, message):
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("x.co\n" * 4000, "at most 500 lines"),
+        ("a\n" * 10000, "at most 500 lines"),
+        ("x.co " * 4000, "at most 100 links"),
+        ("see https://example.org/a " * 120, "at most 100 links"),
+        ("".join("  " * depth + "- a\n" for depth in range(8)), "nest quotes and lists less deeply"),
+        (">" * 40 + " deep", "nest quotes and lists less deeply"),
+    ],
+)
+def test_costly_markdown_is_refused_with_a_reason_on_preview_and_post(
+    app, client, auth, groups, body, message
+):
     auth.login()
     for button in ({"preview": "1"}, {}):
         response = client.post_form("/groups/crps/new", {"title": "A long one", "body": body, **button})
@@ -49,10 +55,17 @@ def test_previews_are_limited_per_member_per_minute(client, auth, forum):
     thread_id = forum.thread()
     auth.login()
     for _ in range(20):
-        assert client.post_form(f"/threads/{thread_id}/reply", {"body": "Draft words", "preview": "1"},
-                                page=f"/threads/{thread_id}").status_code == 200
-    response = client.post_form(f"/threads/{thread_id}/reply", {"body": "Draft words", "preview": "1"},
-                                page=f"/threads/{thread_id}")
+        assert (
+            client.post_form(
+                f"/threads/{thread_id}/reply",
+                {"body": "Draft words", "preview": "1"},
+                page=f"/threads/{thread_id}",
+            ).status_code
+            == 200
+        )
+    response = client.post_form(
+        f"/threads/{thread_id}/reply", {"body": "Draft words", "preview": "1"}, page=f"/threads/{thread_id}"
+    )
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "You are sending very quickly" in page and "Draft words" in page
@@ -64,9 +77,14 @@ def test_posts_are_limited_per_member_per_minute(app, client, auth, forum, who, 
     thread_id = forum.thread()
     auth.login(who)
     for i in range(limit):
-        assert client.post_form(f"/threads/{thread_id}/reply", {"body": f"Reply {i}"},
-                                page=f"/threads/{thread_id}").status_code == 302
-    response = client.post_form(f"/threads/{thread_id}/reply", {"body": "One more thing to say"},
-                                page=f"/threads/{thread_id}")
+        assert (
+            client.post_form(
+                f"/threads/{thread_id}/reply", {"body": f"Reply {i}"}, page=f"/threads/{thread_id}"
+            ).status_code
+            == 302
+        )
+    response = client.post_form(
+        f"/threads/{thread_id}/reply", {"body": "One more thing to say"}, page=f"/threads/{thread_id}"
+    )
     assert response.status_code == 429
     assert "One more thing to say" in response.get_data(as_text=True)

@@ -4,6 +4,7 @@ Each case is sent three ways by someone allowed to use it: with no token and wit
 must get the 400 page and leave every table as it was), then with a real token, which must change the
 database: that proves the request was one that would have done something.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -13,12 +14,29 @@ from community.extensions import db
 from community.forums import services
 from tests.helpers import PASSWORD
 
-NEW_GROUP = {"name": "Migraine", "slug": "migraine", "description": "Head pain", "visibility": "public",
-             "position": "5"}
-EDITED_GROUP = {"name": "CRPS and RSD", "slug": "crps", "description": "Renamed", "visibility": "members",
-                "position": "10"}
-SETTINGS = {"display_name": "Maria", "pronouns": "she/her", "relationship": "pain", "conditions": "CRPS",
-            "bio": "A new bio", "theme": "dark", "text_size": "largest"}
+NEW_GROUP = {
+    "name": "Migraine",
+    "slug": "migraine",
+    "description": "Head pain",
+    "visibility": "public",
+    "position": "5",
+}
+EDITED_GROUP = {
+    "name": "CRPS and RSD",
+    "slug": "crps",
+    "description": "Renamed",
+    "visibility": "members",
+    "position": "10",
+}
+SETTINGS = {
+    "display_name": "Maria",
+    "pronouns": "she/her",
+    "relationship": "pain",
+    "conditions": "CRPS",
+    "bio": "A new bio",
+    "theme": "dark",
+    "text_size": "largest",
+}
 NEW_PASSWORD = "an entirely new passphrase here"
 
 # (who, path, form data); {other_thread}, {my_thread}, {my_post} and {other_post} are filled in below.
@@ -39,8 +57,11 @@ CASES = [
     ("admin", "/groups/crps/archive", {"archived": "1"}),
     ("member", "/settings/notifications", {"mention": "", "reply": "y", "reaction": ""}),
     ("member", "/settings", SETTINGS),
-    ("member", "/settings/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
-                                      "confirm": NEW_PASSWORD}),
+    (
+        "member",
+        "/settings/password",
+        {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
     ("member", "/settings/devices/{my_other_device}/sign-out", {}),
     ("member", "/settings/devices/sign-out-everywhere", {}),
 ]
@@ -49,8 +70,10 @@ CASES = [
 def snapshot(app) -> dict[str, list[str]]:
     """Every row of every table, so any change at all shows up."""
     with app.app_context():
-        return {table.name: sorted(repr(tuple(row)) for row in db.session.execute(table.select()))
-                for table in db.metadata.sorted_tables}
+        return {
+            table.name: sorted(repr(tuple(row)) for row in db.session.execute(table.select()))
+            for table in db.metadata.sorted_tables
+        }
 
 
 def changed_tables(before, after) -> list[str]:
@@ -68,12 +91,19 @@ def targets(app, forum):
             sessions.start(phone, remember=True)
         db.session.commit()
         device_id = phone.login_session.id
-    return {"other_thread": other_thread, "my_thread": my_thread, "my_post": forum.first_post(my_thread),
-            "other_post": forum.first_post(other_thread), "my_other_device": device_id}
+    return {
+        "other_thread": other_thread,
+        "my_thread": my_thread,
+        "my_post": forum.first_post(my_thread),
+        "other_post": forum.first_post(other_thread),
+        "my_other_device": device_id,
+    }
 
 
 @pytest.mark.parametrize("who, path, data", CASES, ids=[f"{who}:{path}" for who, path, _ in CASES])
-def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(app, client, auth, targets, who, path, data):
+def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(
+    app, client, auth, targets, who, path, data
+):
     path = path.format(**targets)
     auth.login(who)
 
@@ -89,7 +119,9 @@ def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(app, client
     # The same request with the token the page gives does change something.
     before = snapshot(app)
     response = client.post_form(path, dict(data), page="/")
-    assert response.status_code in (200, 302, 303), f"{path} with a valid token answered {response.status_code}"
+    assert response.status_code in (200, 302, 303), (
+        f"{path} with a valid token answered {response.status_code}"
+    )
     assert changed_tables(before, snapshot(app)) != [], f"{path} changed nothing even with a valid token"
 
 
@@ -98,8 +130,12 @@ def test_every_state_changing_forum_and_settings_route_is_covered(app):
     adapter = app.url_map.bind("localhost")
     ids = dict.fromkeys(["other_thread", "my_thread", "my_post", "other_post", "my_other_device"], 1)
     covered = {adapter.match(path.format(**ids), method="POST")[0] for _, path, _ in CASES}
-    changing = {rule.endpoint for rule in app.url_map.iter_rules()
-                if "POST" in rule.methods and rule.endpoint.split(".")[0] in {"forums", "accounts"}
-                and not rule.rule.startswith("/auth/")}  # sign-in, sign-up, reset, sign-out: test_security.py
+    changing = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods
+        and rule.endpoint.split(".")[0] in {"forums", "accounts"}
+        and not rule.rule.startswith("/auth/")
+    }  # sign-in, sign-up, reset, sign-out: test_security.py
     assert changing - covered == set(), "POST routes with no CSRF case"
     assert len(covered) == len(CASES)

@@ -1,4 +1,5 @@
 """Pages run a fixed number of queries however many items they show; reading never re-renders."""
+
 import pytest
 
 from community.extensions import db
@@ -7,15 +8,20 @@ pytestmark = pytest.mark.both_databases
 
 
 def _fill(forum, threads: int, replies: int):
-    ids = [forum.thread(who="member" if i % 2 else "other", title=f"Thread number {i}") for i in range(threads)]
+    ids = [
+        forum.thread(who="member" if i % 2 else "other", title=f"Thread number {i}") for i in range(threads)
+    ]
     for i in range(replies):
         forum.reply(ids[0], who=["member", "other", "moderator", "admin"][i % 4], body=f"reply {i}")
     return ids[0]
 
 
-@pytest.mark.parametrize("path", ["/groups/crps/", "/threads/{thread}", "/", "/search?q=thread", "/notifications"])
+@pytest.mark.parametrize(
+    "path", ["/groups/crps/", "/threads/{thread}", "/", "/search?q=thread", "/notifications"]
+)
 def test_query_count_does_not_grow_with_items(app, client, auth, forum, count_queries, path):
     from community.forums import services
+
     with app.app_context():
         services.join_group(forum.user("member"), services.group_by_slug("crps"))
         db.session.commit()
@@ -37,6 +43,7 @@ def test_reading_a_thread_never_renders_markdown(app, client, auth, forum, monke
     import bleach
 
     import community.content
+
     calls = []
     monkeypatch.setattr(community.content._markdown, "render", lambda *a, **k: calls.append(a))
     monkeypatch.setattr(bleach, "clean", lambda *a, **k: calls.append(a))

@@ -1,4 +1,5 @@
 """Groups: the seeded list, who sees what, joining, and admins managing groups."""
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -72,20 +73,39 @@ def test_only_admins_manage_groups(client, auth, groups, who, status):
 
 def test_admin_creates_edits_reorders_and_archives(app, client, auth, groups):
     auth.login("admin")
-    created = client.post_form("/groups/manage/new", {"name": "Migraine", "slug": "migraine",
-                                                      "description": "Head pain", "visibility": "public",
-                                                      "position": "5"}, follow_redirects=True)
+    created = client.post_form(
+        "/groups/manage/new",
+        {
+            "name": "Migraine",
+            "slug": "migraine",
+            "description": "Head pain",
+            "visibility": "public",
+            "position": "5",
+        },
+        follow_redirects=True,
+    )
     assert "Migraine is created." in created.get_data(as_text=True)
-    clash = client.post_form("/groups/manage/new", {"name": "Again", "slug": "migraine", "visibility": "members",
-                                                    "position": "0"})
-    assert clash.status_code == 422 and "Another group already uses that web address." in clash.get_data(as_text=True)
-    reserved = client.post_form("/groups/manage/new", {"name": "X", "slug": "manage", "visibility": "members",
-                                                       "position": "0"})
+    clash = client.post_form(
+        "/groups/manage/new", {"name": "Again", "slug": "migraine", "visibility": "members", "position": "0"}
+    )
+    assert clash.status_code == 422 and "Another group already uses that web address." in clash.get_data(
+        as_text=True
+    )
+    reserved = client.post_form(
+        "/groups/manage/new", {"name": "X", "slug": "manage", "visibility": "members", "position": "0"}
+    )
     assert reserved.status_code == 422
 
-    client.post_form("/groups/migraine/edit", {"name": "Migraine and headache", "slug": "migraine",
-                                               "description": "Head pain", "visibility": "members",
-                                               "position": "5"})
+    client.post_form(
+        "/groups/migraine/edit",
+        {
+            "name": "Migraine and headache",
+            "slug": "migraine",
+            "description": "Head pain",
+            "visibility": "members",
+            "position": "5",
+        },
+    )
     with app.app_context():
         group = db.session.scalar(db.select(Group).where(Group.slug == "migraine"))
         assert group.name == "Migraine and headache" and group.visibility == "members"

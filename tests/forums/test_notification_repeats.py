@@ -1,4 +1,5 @@
 """A notification says something new once: no repeats from edits, toggles or code samples."""
+
 import pytest
 
 pytestmark = pytest.mark.both_databases
@@ -13,7 +14,9 @@ def test_editing_a_mention_out_and_in_again_notifies_once(client, auth, forum):
     post_id = forum.first_post(thread_id)
     auth.login("member")
     for body in ["Hello everyone", "Hello @moderator again", "Hello", "Hello @moderator"]:
-        response = client.post_form(f"/posts/{post_id}/edit", {"title": "A thread about flares", "body": body})
+        response = client.post_form(
+            f"/posts/{post_id}/edit", {"title": "A thread about flares", "body": body}
+        )
         assert response.status_code == 302
     auth.logout()
     auth.login("moderator")
@@ -31,7 +34,9 @@ def test_taking_a_reaction_back_and_giving_it_again_leaves_the_notification_read
     auth.logout()
     auth.login("other_member")
     for state in ("off", "on", "off", "on"):
-        client.post_form(f"/posts/{post_id}/react", {"reaction": f"support:{state}"}, page=f"/threads/{thread_id}")
+        client.post_form(
+            f"/posts/{post_id}/react", {"reaction": f"support:{state}"}, page=f"/threads/{thread_id}"
+        )
     auth.logout()
     auth.login("member")
     assert 'class="count-badge"' not in client.get("/groups/").get_data(as_text=True)
@@ -52,8 +57,15 @@ def test_a_new_person_reacting_is_news_again(client, auth, forum):
     assert 'class="count-badge"' in client.get("/groups/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("body", ["Try `@moderator` in the search box", "```\nping @moderator\n```",
-                                  "    indented @moderator code", "[@moderator](https://example.org)"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Try `@moderator` in the search box",
+        "```\nping @moderator\n```",
+        "    indented @moderator code",
+        "[@moderator](https://example.org)",
+    ],
+)
 def test_a_name_in_code_or_a_link_is_no_mention(client, auth, forum, body):
     thread_id = forum.thread(who="member")
     forum.reply(thread_id, who="other", body=body)

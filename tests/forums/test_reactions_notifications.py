@@ -1,4 +1,5 @@
 """Reactions, mentions, replies to watched threads, and the notifications they bring."""
+
 import pytest
 from freezegun import freeze_time
 
@@ -17,9 +18,13 @@ def test_reactions_toggle_count_and_name_who_reacted(client, auth, forum):
     thread_id = forum.thread()
     post_id = forum.first_post(thread_id)
     auth.login("other_member")
-    response = client.post_form(f"/posts/{post_id}/react", {"reaction": "support:on"}, page=f"/threads/{thread_id}")
+    response = client.post_form(
+        f"/posts/{post_id}/react", {"reaction": "support:on"}, page=f"/threads/{thread_id}"
+    )
     assert response.headers["Location"].endswith(f"#post-{post_id}")
-    client.post_form(f"/posts/{post_id}/react", {"reaction": "support:on"}, page=f"/threads/{thread_id}")  # a double click
+    client.post_form(
+        f"/posts/{post_id}/react", {"reaction": "support:on"}, page=f"/threads/{thread_id}"
+    )  # a double click
     page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert 'value="support:off" class="reaction-button" aria-pressed="true"' in page
     assert 'Sending support <span class="count">1</span>' in page
@@ -34,7 +39,9 @@ def test_no_downvotes_or_unknown_reactions(client, auth, forum):
     thread_id = forum.thread()
     post_id = forum.first_post(thread_id)
     auth.login("other_member")
-    response = client.post_form(f"/posts/{post_id}/react", {"reaction": "downvote:on"}, page=f"/threads/{thread_id}")
+    response = client.post_form(
+        f"/posts/{post_id}/react", {"reaction": "downvote:on"}, page=f"/threads/{thread_id}"
+    )
     assert response.status_code == 400
 
 
@@ -56,7 +63,9 @@ def test_replies_notify_watchers_until_they_stop_watching(client, auth, forum):
     forum.reply(thread_id, who="other", body="first reply")
     auth.login("member")
     assert unread_badge(client) == "1"
-    assert "other_member replied in “A thread about flares”" in client.get("/notifications").get_data(as_text=True)
+    assert "other_member replied in “A thread about flares”" in client.get("/notifications").get_data(
+        as_text=True
+    )
     client.post_form(f"/threads/{thread_id}/watch", {"watching": "0"}, page=f"/threads/{thread_id}")
     forum.reply(thread_id, who="other", body="second reply")
     assert unread_badge(client) is None
@@ -80,7 +89,9 @@ def test_reactions_are_grouped_per_post_per_day(client, auth, forum):
         for who in ("other_member", "moderator", "admin"):
             client.post_form("/auth/login", {"login": who, "password": "a long test password"})
             for kind in ("support", "metoo"):  # two reactions from one person count as one person
-                client.post_form(f"/posts/{post_id}/react", {"reaction": f"{kind}:on"}, page=f"/threads/{thread_id}")
+                client.post_form(
+                    f"/posts/{post_id}/react", {"reaction": f"{kind}:on"}, page=f"/threads/{thread_id}"
+                )
             client.post_form("/auth/logout", page="/settings")
     auth.login("member")
     page = client.get("/notifications").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Search: ranked, highlighted, filtered to what the viewer may read, safe for any input."""
+
 import re
 
 import pytest
@@ -12,8 +13,11 @@ pytestmark = pytest.mark.both_databases
 def corpus(forum):
     forum.thread(slug="crps", title="Mirror therapy for CRPS", body="Mirror therapy eased my burning hand.")
     forum.thread(slug="sleep-fatigue", title="Nights are long", body="Sleep comes late; mirror on the wall.")
-    forum.thread(slug="work-advocacy", title="Writing to my representative",
-                 body="Asking for better pain care <script>alert(1)</script> mirror")
+    forum.thread(
+        slug="work-advocacy",
+        title="Writing to my representative",
+        body="Asking for better pain care <script>alert(1)</script> mirror",
+    )
     removed = forum.thread(slug="crps", title="Something I took back", body="mirror mirror")
     return removed
 
@@ -70,12 +74,28 @@ def test_highlighting_cannot_inject_markup(client, auth, corpus):
 
 def test_snippets_are_escaped_before_marks_are_added():
     from community.forums.search import _START, _STOP, _highlight
-    snippet = _highlight(f'<img src=x onerror=alert(1)> {_START}pain{_STOP} </mark><script>')
+
+    snippet = _highlight(f"<img src=x onerror=alert(1)> {_START}pain{_STOP} </mark><script>")
     assert str(snippet) == "&lt;img src=x onerror=alert(1)&gt; <mark>pain</mark> &lt;/mark&gt;&lt;script&gt;"
 
 
-@pytest.mark.parametrize("query", ['"', '"unbalanced', "mirror AND", "OR", "NEAR(a b)", "*", "-mirror", "^",
-                                   "col:mirror", "'; DROP TABLE posts; --", "(((", "a" * 500])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced',
+        "mirror AND",
+        "OR",
+        "NEAR(a b)",
+        "*",
+        "-mirror",
+        "^",
+        "col:mirror",
+        "'; DROP TABLE posts; --",
+        "(((",
+        "a" * 500,
+    ],
+)
 def test_awkward_queries_never_error(client, auth, corpus, query):
     auth.login()
     response = client.get("/search", query_string={"q": query})
@@ -141,7 +161,7 @@ def test_a_visitor_filtering_by_a_members_only_group_finds_nothing(client, corpu
     assert "Nothing found" in page and "Writing to my representative" not in page
 
 
-@pytest.mark.parametrize("page_number", ["0", "-3", "abc", str(10 ** 20)])
+@pytest.mark.parametrize("page_number", ["0", "-3", "abc", str(10**20)])
 def test_any_page_number_is_answered(client, auth, corpus, page_number):
     auth.login()
     for path in ["/search?q=mirror", "/groups/crps/", "/notifications"]:
@@ -151,7 +171,9 @@ def test_any_page_number_is_answered(client, auth, corpus, page_number):
 
 def test_a_post_behind_a_content_warning_shows_the_warning_not_its_words(client, forum):
     """A visitor's snippet must not show what the author hid behind a warning."""
-    forum.thread(slug="work-advocacy", title="Hard week at work", body="The darkest details of my week", cw="self-harm")
+    forum.thread(
+        slug="work-advocacy", title="Hard week at work", body="The darkest details of my week", cw="self-harm"
+    )
     page = client.get("/search?q=darkest").get_data(as_text=True)
     assert "1 result" in page
     assert "Content warning: self-harm" in page

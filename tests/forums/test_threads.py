@@ -1,4 +1,5 @@
 """Threads and posts: writing, previewing, quoting, paging, editing and removing."""
+
 import pytest
 
 from community.extensions import db
@@ -9,8 +10,14 @@ pytestmark = pytest.mark.both_databases
 
 def test_member_starts_a_thread_with_markdown_and_a_content_warning(app, client, auth, groups):
     auth.login()
-    response = client.post_form("/groups/crps/new", {"title": "My first flare diary", "body": "It **burns** today.",
-                                                     "content_warning": "procedure details"})
+    response = client.post_form(
+        "/groups/crps/new",
+        {
+            "title": "My first flare diary",
+            "body": "It **burns** today.",
+            "content_warning": "procedure details",
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<h1>My first flare diary</h1>" in page
@@ -18,15 +25,23 @@ def test_member_starts_a_thread_with_markdown_and_a_content_warning(app, client,
     assert "<summary>Content warning: procedure details." in page
     with app.app_context():
         post = db.session.scalar(db.select(Post))
-        assert post.body == "It **burns** today." and post.body_html == "<p>It <strong>burns</strong> today.</p>"
+        assert (
+            post.body == "It **burns** today." and post.body_html == "<p>It <strong>burns</strong> today.</p>"
+        )
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"title": "Hey", "body": "Text"}, "A title needs 5 to 150 characters."),
-    ({"title": "x" * 151, "body": "Text"}, "A title needs 5 to 150 characters."),
-    ({"title": "A good title", "body": "   "}, "Please write something before posting."),
-    ({"title": "A good title", "body": "Text", "content_warning": "x" * 101}, "Keep the warning under 100 characters."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"title": "Hey", "body": "Text"}, "A title needs 5 to 150 characters."),
+        ({"title": "x" * 151, "body": "Text"}, "A title needs 5 to 150 characters."),
+        ({"title": "A good title", "body": "   "}, "Please write something before posting."),
+        (
+            {"title": "A good title", "body": "Text", "content_warning": "x" * 101},
+            "Keep the warning under 100 characters.",
+        ),
+    ],
+)
 def test_bad_threads_are_refused_keeping_the_text(app, client, auth, groups, data, message):
     auth.login()
     response = client.post_form("/groups/crps/new", data)
@@ -41,11 +56,12 @@ def test_bad_threads_are_refused_keeping_the_text(app, client, auth, groups, dat
 
 def test_preview_renders_without_posting(app, client, auth, groups):
     auth.login()
-    response = client.post_form("/groups/crps/new", {"title": "Preview me please", "body": "*gentle* @other_member",
-                                                     "preview": "1"})
+    response = client.post_form(
+        "/groups/crps/new", {"title": "Preview me please", "body": "*gentle* @other_member", "preview": "1"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<h2 id=\"preview-title\">Preview</h2>" in page and "<em>gentle</em>" in page
+    assert '<h2 id="preview-title">Preview</h2>' in page and "<em>gentle</em>" in page
     assert '<a href="/u/other_member" class="mention">@other_member</a>' in page
     assert "*gentle* @other_member</textarea>" in page
     with app.app_context():
@@ -58,8 +74,11 @@ def test_quote_reply_prefills_the_reply(client, auth, forum):
     auth.login("other_member")
     page = client.get(f"/threads/{thread_id}?quote={post_id}").get_data(as_text=True)
     assert "&gt; **@member** wrote:\n&gt; Line one\n&gt; Line two" in page
-    response = client.post_form(f"/threads/{thread_id}/reply",
-                                {"body": "> **@member** wrote:\n> Line one\n\nSame here"}, page=f"/threads/{thread_id}")
+    response = client.post_form(
+        f"/threads/{thread_id}/reply",
+        {"body": "> **@member** wrote:\n> Line one\n\nSame here"},
+        page=f"/threads/{thread_id}",
+    )
     assert "#post-" in response.headers["Location"]
     thread_page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert "<blockquote>" in thread_page and "Same here" in thread_page
@@ -81,8 +100,18 @@ def test_threads_list_pinned_first_then_by_last_activity(app, client, auth, foru
 def test_members_cannot_pin_or_lock(client, auth, forum):
     thread_id = forum.thread()
     auth.login()
-    assert client.post_form(f"/threads/{thread_id}/pin", {"pinned": "1"}, page=f"/threads/{thread_id}").status_code == 403
-    assert client.post_form(f"/threads/{thread_id}/lock", {"locked": "1"}, page=f"/threads/{thread_id}").status_code == 403
+    assert (
+        client.post_form(
+            f"/threads/{thread_id}/pin", {"pinned": "1"}, page=f"/threads/{thread_id}"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post_form(
+            f"/threads/{thread_id}/lock", {"locked": "1"}, page=f"/threads/{thread_id}"
+        ).status_code
+        == 403
+    )
 
 
 def test_locked_threads_take_no_replies_from_members(client, auth, forum):
@@ -93,7 +122,9 @@ def test_locked_threads_take_no_replies_from_members(client, auth, forum):
     auth.login("other_member")
     page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert "closed to new replies" in page
-    assert client.post_form(f"/threads/{thread_id}/reply", {"body": "hi"}, page="/settings").status_code == 403
+    assert (
+        client.post_form(f"/threads/{thread_id}/reply", {"body": "hi"}, page="/settings").status_code == 403
+    )
 
 
 def test_posts_are_paged_twenty_oldest_first_with_permalinks(app, client, auth, forum):
@@ -114,7 +145,9 @@ def test_authors_edit_with_revisions_kept_for_moderators(app, client, auth, foru
     thread_id = forum.thread(title="Original title here", body="First words")
     post_id = forum.first_post(thread_id)
     auth.login()
-    response = client.post_form(f"/posts/{post_id}/edit", {"title": "Better title here", "body": "Second words"})
+    response = client.post_form(
+        f"/posts/{post_id}/edit", {"title": "Better title here", "body": "Second words"}
+    )
     assert response.status_code == 302
     page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert "Better title here" in page and "Second words" in page and ">edited<" in page

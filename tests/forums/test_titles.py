@@ -1,4 +1,5 @@
 """Titles and names as readers see them: nothing invisible, and staff marked in words."""
+
 import re
 
 import pytest
@@ -35,8 +36,14 @@ def test_the_service_refuses_an_invisible_title_too(app, forum):
 
 def test_titles_and_warnings_are_stored_without_reordering_or_invisible_characters(app, client, auth, groups):
     auth.login()
-    response = client.post_form("/groups/crps/new", {"title": f"{RLO}Flare diary{PDF} {ZWSP}week one",
-                                                     "body": "Some words", "content_warning": f"nee{ZWSP}dles{RLO}"})
+    response = client.post_form(
+        "/groups/crps/new",
+        {
+            "title": f"{RLO}Flare diary{PDF} {ZWSP}week one",
+            "body": "Some words",
+            "content_warning": f"nee{ZWSP}dles{RLO}",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         thread = db.session.scalar(db.select(Thread))
@@ -73,7 +80,11 @@ def test_staff_carry_their_role_in_words_and_members_do_not(app, client, auth, f
 
 def test_a_member_cannot_take_a_moderators_look(app, client, auth, users):
     auth.login()
-    response = client.post_form("/settings", {"display_name": "Robin (moderator)", "theme": "system",
-                                              "text_size": "normal", "relationship": ""})
+    response = client.post_form(
+        "/settings",
+        {"display_name": "Robin (moderator)", "theme": "system", "text_size": "normal", "relationship": ""},
+    )
     assert response.status_code == 422
-    assert "That name is kept for the site&#39;s own staff. Please choose another." in response.get_data(as_text=True)
+    assert "That name is kept for the site&#39;s own staff. Please choose another." in response.get_data(
+        as_text=True
+    )

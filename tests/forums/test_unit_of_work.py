@@ -1,5 +1,6 @@
 """One unit of work: services flush, the request commits once, and what leaves the
 process (mail, emits) runs from named events only after that commit."""
+
 import re
 from pathlib import Path
 
@@ -25,8 +26,9 @@ def heard():
     events.post_created.disconnect(listen)
 
 
-def test_a_failure_in_the_notification_step_leaves_no_post_and_sends_nothing(app, client, auth, forum, heard,
-                                                                              monkeypatch):
+def test_a_failure_in_the_notification_step_leaves_no_post_and_sends_nothing(
+    app, client, auth, forum, heard, monkeypatch
+):
     thread_id = forum.thread()
     heard.clear()
     with app.app_context():
@@ -37,8 +39,9 @@ def test_a_failure_in_the_notification_step_leaves_no_post_and_sends_nothing(app
 
     monkeypatch.setattr("community.forums.notifications.after_new_post", broken)
     auth.login("other_member")
-    response = client.post_form(f"/threads/{thread_id}/reply", {"body": "This must not be half-saved"},
-                                page=f"/threads/{thread_id}")
+    response = client.post_form(
+        f"/threads/{thread_id}/reply", {"body": "This must not be half-saved"}, page=f"/threads/{thread_id}"
+    )
     assert response.status_code == 500
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == before
@@ -72,8 +75,11 @@ def test_only_the_unit_of_work_commits():
     """Services flush; a commit anywhere else in the app would split a request in two."""
     root = Path(__file__).resolve().parents[2] / "community"
     allowed = {root / "unit_of_work.py"}
-    commits = [f"{path.relative_to(root)}:{number}"
-               for path in root.rglob("*.py") if path not in allowed
-               for number, line in enumerate(path.read_text().splitlines(), start=1)
-               if re.search(r"\.commit\(\)", line) and "unit_of_work" not in line]
+    commits = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if path not in allowed
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\.commit\(\)", line) and "unit_of_work" not in line
+    ]
     assert commits == []
