@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import cast, column, event, func, literal_column, select, table, text
+from sqlalchemy import cast, column, delete, event, func, insert, literal_column, select, table, text
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from community import content
@@ -56,6 +56,10 @@ def _drop_index_table(target, connection, **kwargs):
     connection.execute(text("DROP TABLE IF EXISTS post_search"))
 
 
+_SQLITE_INDEX = table("post_search", column("rowid"), column("title"), column("body"))
+_PG_INDEX = table("post_search", column("post_id"), column("title"), column("body"), column("document"))
+
+
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
@@ -65,25 +69,24 @@ def plain_text(html: str) -> str:
     return content.plain_text(html).replace(_START, "").replace(_STOP, "")
 
 
+def _index():
+    """The index table and its key column on this database."""
+    if _dialect() == "sqlite":
+        return _SQLITE_INDEX, _SQLITE_INDEX.c.rowid
+    return _PG_INDEX, _PG_INDEX.c.post_id
+
+
 def index_post(post_id: int, title: str, body_html: str) -> None:
     """Add or replace one post in the index; called in the same transaction as the write."""
-    body = " ".join(plain_text(body_html).split())
+    index, key = _index()
     remove_post(post_id)
-    if _dialect() == "sqlite":
-        db.session.execute(
-            text("INSERT INTO post_search (rowid, title, body) VALUES (:id, :title, :body)"),
-            {"id": post_id, "title": title, "body": body},
-        )
-    else:
-        db.session.execute(
-            text("INSERT INTO post_search (post_id, title, body) VALUES (:id, :title, :body)"),
-            {"id": post_id, "title": title, "body": body},
-        )
+    body = " ".join(plain_text(body_html).split())
+    db.session.execute(insert(index).values({key.name: post_id, "title": title, "body": body}))
 
 
 def remove_post(post_id: int) -> None:
-    column = "rowid" if _dialect() == "sqlite" else "post_id"
-    db.session.execute(text(f"DELETE FROM post_search WHERE {column} = :id"), {"id": post_id})
+    index, key = _index()
+    db.session.execute(delete(index).where(key == post_id))
 
 
 @dataclass
@@ -110,10 +113,6 @@ def _tsquery(words: list[str]) -> str:
 def _highlight(snippet: str) -> Markup:
     escaped = str(escape(snippet))
     return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
-
-
-_SQLITE_INDEX = table("post_search", column("rowid"), column("title"), column("body"))
-_PG_INDEX = table("post_search", column("post_id"), column("title"), column("body"), column("document"))
 
 
 def search_post_ids(query: str, visible, page: int) -> tuple[list[Hit], int]:
