@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from community import limits, unit_of_work
 from community.accounts.standing import in_review_period
 from community.extensions import db
-from community.forums import bp, permissions, services
+from community.forums import bp, fragments, permissions, services
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
 from community.forums.models import Post, Thread
 from community.paging import page_number
@@ -148,22 +152,77 @@ def thread(thread_id: int):
     return _render_thread(thread, form)
 
 
+@dataclass
+class _PostRow:
+    """One post as this reader sees it: the shared fragment, and what is theirs."""
+
+    post: Post
+    head: Markup
+    reactions: list
+    can_react: bool
+    can_edit: bool
+    can_remove: bool
+
+
+@dataclass
+class _ThreadPage:
+    """What every post on the page shares: the reader's thread-wide rights and the paths."""
+
+    thread_path: str
+    can_reply: bool
+    can_moderate: bool
+    csrf_token: str
+    react_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.react"))
+    edit_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.edit_post"))
+    remove_path: fragments.PathMaker = field(
+        default_factory=lambda: fragments.PathMaker("forums.delete_post")
+    )
+    revisions_path: fragments.PathMaker = field(
+        default_factory=lambda: fragments.PathMaker("forums.revisions")
+    )
+
+
+def _post_rows(posts: list[Post], reader) -> list[_PostRow]:
+    signed_in = reader.is_authenticated
+    reactions = services.reactions_for(posts, reader)
+    return [
+        _PostRow(
+            post,
+            fragments.post_head_and_body(post, signed_in),
+            reactions.get(post.id, []),
+            permissions.can_react(reader, post),
+            permissions.can_edit_post(reader, post),
+            permissions.can_delete_post(reader, post),
+        )
+        for post in posts
+    ]
+
+
 def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200):
+    reader = current_user._get_current_object()
     posts = services.thread_page(thread, page_number())
     # Read up to the newest post shown, not the newest in the thread.
     newly_read = bool(posts.items) and services.mark_read(
-        current_user, thread, max(post.created_at for post in posts.items)
+        reader, thread, max(post.created_at for post in posts.items)
+    )
+    can_reply = permissions.can_reply(reader, thread)
+    page = _ThreadPage(
+        url_for("forums.thread", thread_id=thread.id),
+        can_reply,
+        permissions.can_moderate(reader),
+        generate_csrf() if reader.is_authenticated else "",
     )
     html = render_template(
         "forums/thread.html",
         thread=thread,
         posts=posts,
+        rows=_post_rows(posts.items, reader),
+        page=page,
         form=form,
         preview_html=preview_html,
-        reactions=services.reactions_for(posts.items, current_user),
-        watching=services.is_watching(current_user, thread),
-        can_reply=permissions.can_reply(current_user, thread),
-        can_moderate=permissions.can_moderate(current_user),
+        watching=services.is_watching(reader, thread),
+        can_reply=can_reply,
+        can_moderate=page.can_moderate,
     )
     if newly_read and status == 200:
         unit_of_work.commit_if_possible("how far a member has read")
