@@ -11,7 +11,10 @@ bind = f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"  # an IPv6 a
 # waits. The app's SocketGate turns visitors away before that and caps each address and
 # member (SOCKETIO_MAX_PER_ADDRESS, SOCKETIO_MAX_PER_MEMBER, counted per worker).
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+# Limits (sign-in attempts, posts a minute) are counted per process unless they are kept in
+# Redis (RATELIMIT_STORAGE_URI): with counts in memory, one process, or every limit doubles.
+_shared_limits = os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith(("redis", "rediss"))
+workers = int(os.environ.get("GUNICORN_WORKERS", "2" if _shared_limits else "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 
 # gthread workers report in from their main loop, so a long-poll never looks like a hang.
@@ -30,6 +33,16 @@ control_socket_disable = True
 
 # Say less about the stack: every response's Server header is this module global.
 gunicorn.http.wsgi.SERVER = "web"
+
+
+def when_ready(server):
+    if server.cfg.workers > 1 and not _shared_limits:
+        server.log.warning(
+            "GUNICORN_WORKERS=%s with limits counted in memory: each process counts on its "
+            "own, so every limit is %s times looser. Set RATELIMIT_STORAGE_URI to Redis.",
+            server.cfg.workers,
+            server.cfg.workers,
+        )
 
 
 def post_worker_init(worker):

@@ -19,6 +19,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     )
     configure(app, config)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_sockets(app)
     register_errorhandlers(app)
@@ -84,6 +85,12 @@ def register_extensions(app: Flask) -> None:
         from community.accounts import sessions
 
         return sessions.load(key)
+
+
+def register_url_converters(app: Flask) -> None:
+    from community.database import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

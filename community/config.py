@@ -54,6 +54,7 @@ class Config:
     # after LOGIN_SLOW_DOWN_SECONDS (see accounts.services.sign_in).
     LOGIN_FAILURE_LIMIT = "10 per minute"
     LOGIN_SLOW_DOWN_SECONDS = 1.0
+    LOGIN_NEW_ADDRESS_LIMIT = "30 per hour"  # tries from new addresses once an account's limit is reached
     PASSWORD_CHECK_LIMIT = "5 per 15 minutes"  # wrong current passwords at /settings/password, per member
     # Refused sign-ups per network address: "that email is taken" must not become a way
     # to test which addresses belong to members.
@@ -75,7 +76,10 @@ class Config:
     ] or None
     # Live requests (long-polls, WebSockets) one network address, or one member, may hold
     # open at once in each server process, each holding a thread; past that they get 429.
-    SOCKETIO_MAX_PER_ADDRESS = int(os.environ.get("SOCKETIO_MAX_PER_ADDRESS", "20"))
+    # Live requests held at once per process: in all (keep it below GUNICORN_THREADS, so
+    # pages always have threads), per network and per member.
+    SOCKETIO_MAX_TOTAL = int(os.environ.get("SOCKETIO_MAX_TOTAL", "12"))
+    SOCKETIO_MAX_PER_ADDRESS = int(os.environ.get("SOCKETIO_MAX_PER_ADDRESS", "8"))
     SOCKETIO_MAX_PER_MEMBER = int(os.environ.get("SOCKETIO_MAX_PER_MEMBER", "6"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -93,7 +97,9 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL") or None
     # Host names the app answers to (comma-separated); others get 400. In production it
     # defaults to BASE_URL's host.
-    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    TRUSTED_HOSTS = [
+        h.strip().lower() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()
+    ] or None
     # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none of it).
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 

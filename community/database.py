@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 # Stable constraint names make Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -43,3 +44,24 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def insert_once(model, **values) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING: True when this call added the row. Two requests
+    adding the same row at once both succeed, and neither has to roll anything back."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from community.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)
+
+
+class IdConverter(IntegerConverter):
+    """A row id in a URL: a whole number a database integer can hold, or 404 (SQLite
+    raises on a number past 64 bits, PostgreSQL on one past 32)."""
+
+    def __init__(self, map, **kwargs):
+        super().__init__(map, min=1, max=2_147_483_647, **kwargs)

@@ -10,6 +10,7 @@ counter (init_app), so no app, or test, shares another's counts by accident.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
@@ -25,6 +26,26 @@ def init_app(app: Flask) -> None:
 
 def _limiter() -> FixedWindowRateLimiter:
     return current_app.extensions[_KEY]
+
+
+def address_key(address: str) -> str:
+    """One key per network: an IPv6 host usually holds a whole /64, so count that."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def client_address() -> str:
+    """The request's network, as every limit counts it."""
+    from flask_limiter.util import get_remote_address
+
+    return address_key(get_remote_address())
 
 
 def _item(limit: str) -> RateLimitItem:

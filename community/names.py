@@ -14,9 +14,13 @@ RESERVED_MESSAGE = "That name is kept for the site's own staff. Please choose an
 # display as something else; the rest are zero-width or blank (ZWSP, joiners, word joiner,
 # invisible operators, BOM, Mongolian vowel separator, soft hyphen, combining grapheme
 # joiner, Hangul fillers) and let a title or a name look empty or look like another.
+# Also every other format character (Unicode category Cf: tags, musical-notation controls…)
+# and blanks that are letters or symbols by category (braille blank, Khmer inherent vowels).
 _INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]"
+    "[\u00ad\u034f\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u2800\u3164\ufeff\ufff9-\ufffb\uffa0"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
 )
 _ZWJ = "\u200d"
 
@@ -48,6 +52,25 @@ def strip_invisible(text: str | None) -> str:
 
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l", "!": "i"}
+)
+# Letters that NFKD does not split into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "ħ": "h",
+        "ı": "i",
+        "þ": "th",
+    }
 )
 _CAMEL = "\x01"
 _WORD = re.compile(rf"(?:[^\W\d_]|{_CAMEL})+")
@@ -81,7 +104,7 @@ def _words(name: str) -> list[list[str]]:
     """The folded name as words, each a list of its camel-case parts (see is_reserved)."""
     lookalikes = _latin_lookalikes()
     text = unicodedata.normalize("NFKC", strip_invisible(name))
-    text = "".join(lookalikes.get(char, char) for char in text)
+    text = "".join(lookalikes.get(char, char) for char in text).translate(_UNDECOMPOSED)
     text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     text = "".join(
         _CAMEL + char if prev.islower() and char.isupper() else char
@@ -109,7 +132,7 @@ def _stems(*stems: str) -> tuple[str, ...]:
     return tuple(_skeleton(stem) for stem in stems)
 
 
-_CONTAINED = _stems("admin", "moderator", "sysop")
+_CONTAINED = _stems("admin", "moderat", "sysop")
 _WHOLE_WORDS = _stems("mod", "mods", "staff", "support", "official", "officials")
 _WHOLE_NAMES = _stems("root", "system", "team", "teams")
 _PHRASES = _stems("commonground", "helpdesk")
@@ -129,7 +152,8 @@ def is_reserved(name: str | None) -> bool:
     dropped, and a run of one-letter words is read as one word ("A.D.M.I.N" is "admin").
 
     It is reserved when:
-    - a word contains admin, moderator or sysop ("dem0_admin", "ADM1N", "m0derator");
+    - a word contains admin, moderat(or, ion) or sysop ("dem0_admin", "ADM1N", "m0derator",
+      "Mødérator", "Moderation Team"); ø, æ, ß and the like are read as o, ae, ss first;
       "badminton" is the everyday word holding "admin", so it is let through;
     - a word, or a camel-case part of one, is exactly mod, mods, staff, support, official
       or officials ("Robin (mod)", "SiteMod"). Short stems count only as whole words, so

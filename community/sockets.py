@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from collections import Counter
 
@@ -12,6 +11,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community.extensions import socketio
+from community.limits import address_key
 
 
 def has_socket_handlers(sio=socketio) -> bool:
@@ -50,19 +50,6 @@ def init_socketio(app: Flask, sio=socketio) -> None:
         app.wsgi_app = proxy_fix
 
 
-def address_key(address: str) -> str:
-    """One key per network: an IPv6 host usually holds a whole /64, so count that."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 class SocketGate:
     """WSGI middleware before Socket.IO: signed-in members only, a few requests at a time.
 
@@ -77,6 +64,8 @@ class SocketGate:
         self.path = path
         self.max_per_address = app.config["SOCKETIO_MAX_PER_ADDRESS"]
         self.max_per_member = app.config["SOCKETIO_MAX_PER_MEMBER"]
+        # All live requests together, below the process's threads, so pages always have some.
+        self.max_total = app.config["SOCKETIO_MAX_TOTAL"]
         self._lock = threading.Lock()
         self.in_flight: Counter[tuple[str, object]] = Counter()
 
@@ -92,6 +81,7 @@ class SocketGate:
         keys = [
             (("address", address_key(environ.get("REMOTE_ADDR") or "")), self.max_per_address),
             (("member", member_id), self.max_per_member),
+            (("total", ""), self.max_total),
         ]
         if not self._enter(keys):
             return _refuse(

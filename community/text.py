@@ -120,7 +120,7 @@ def measure(text: str | None, kind: TextKind) -> str:
     Lengths count the cleaned text: a title of five zero-width spaces is empty, as a reader
     would see it."""
     source = kind.clean(text)
-    if not source and kind.required:
+    if kind.required and not strip_invisible(source):  # nothing a reader could see
         raise TextRefused(kind.message("empty"))
     if len(source) < kind.min_length:
         raise TextRefused(kind.message("too_short"))

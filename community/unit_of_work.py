@@ -48,9 +48,15 @@ def rollback() -> None:
 
 @event.listens_for(db.session, "after_commit")
 def _send_pending(session) -> None:
-    pending = session.info.pop(_PENDING, [])
-    for signal, payload in pending:
-        signal.send(current_app._get_current_object(), **payload)
+    """Each receiver on its own: the data is saved, so a failing mail or emit is logged and
+    the member still gets their page (a 500 here would make them send it twice)."""
+    app = current_app._get_current_object()
+    for signal, payload in session.info.pop(_PENDING, []):
+        for receiver in signal.receivers_for(app):
+            try:
+                receiver(app, **payload)
+            except Exception:
+                app.logger.exception("After-commit receiver %r for %s failed", receiver, signal.name)
 
 
 @event.listens_for(db.session, "after_soft_rollback")

@@ -299,3 +299,32 @@ def test_hsts_is_sent_over_https_or_when_the_site_is_https(app, client):
     assert client.get("/guidelines", base_url="https://localhost").headers["Strict-Transport-Security"]
     app.config["BASE_URL"] = "https://commonground.example"
     assert client.get("/guidelines").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize(
+    "path",
+    ["/threads/99999999999999999999", "/posts/99999999999999999999", "/threads/2147483648", "/posts/0"],
+)
+def test_ids_no_database_can_hold_get_404(client, auth, path):
+    auth.login()
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.both_databases
+def test_a_quote_of_an_impossible_post_is_ignored(client, auth):
+    from community.extensions import db
+    from community.forums import services
+    from community.forums.seed import seed_groups
+
+    with client.application.app_context():
+        list(seed_groups())
+        from community.accounts.services import find_by_username
+
+        thread = services.create_thread(
+            find_by_username("member"), services.group_by_slug("crps"), "A thread", "Hi"
+        )
+        db.session.commit()
+        thread_id = thread.id
+    auth.login()
+    assert client.get(f"/threads/{thread_id}?quote=99999999999999999999").status_code == 200

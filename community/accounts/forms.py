@@ -150,7 +150,7 @@ class SettingsForm(FlaskForm):
     pronouns = StringField(
         "Pronouns",
         filters=[strip_invisible],
-        validators=[Optional(), Length(max=30)],
+        validators=[Optional(), Length(max=30), not_reserved],  # shown as "(…)" beside the name
         description="Optional, for example she/her or they/them.",
     )
     relationship = RadioField(

@@ -22,6 +22,10 @@ THEMES = {"system": "Follow my device", "light": "Light", "dark": "Dark"}
 TEXT_SIZES = {"normal": "Normal", "large": "Large", "largest": "Largest"}
 
 
+def staff_label(role: str) -> str:
+    return {"admin": "Admin", "moderator": "Moderator"}.get(role, "")
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -55,7 +59,7 @@ class User(UserMixin, db.Model):
     @property
     def staff_label(self) -> str:
         """The role shown in words beside the name, so no lookalike can pass as staff."""
-        return {"admin": "Admin", "moderator": "Moderator"}.get(self.role, "")
+        return staff_label(self.role)
 
     @property
     def condition_list(self) -> list[str]:

@@ -99,22 +99,28 @@ def _dummy_hash() -> str:
 def sign_in(login: str, password: str, address: str) -> User | None:
     """Check a sign-in within the limits; raises TooManyAttempts when one is reached.
 
-    Every attempt from an address is counted before the password is checked, so attempts
-    sent all at once cannot get more checks than the limit; a correct one is given back.
-    Failures also count against the account, but only from the addresses they came from:
-    once an account has had too many, an address that has not failed on it still gets a
-    try after a short wait, so a stranger cannot lock a member out of their own account.
+    Every attempt from an address (an IPv6 /64) is counted before the password is checked,
+    so attempts sent all at once cannot get more checks than the limit; a correct one is
+    given back. Failures also count against the account, but only block the addresses they
+    came from: once an account has had too many, an address that has not failed on it gets
+    one try a minute, after a short wait, within a ceiling per account an hour — so a
+    stranger cannot lock a member out, nor guess faster by using many addresses.
     """
-    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
+    config = current_app.config
+    limit = config["LOGIN_FAILURE_LIMIT"]
     if not limits.hit("login-address", address, limit):
         raise TooManyAttempts("Too many sign-in attempts from here.")
     user = find_by_login(login)
     account = f"id:{user.id}" if user else f"name:{login.strip().lower()}"
     from_here = f"{account}|{address}"
     if limits.is_over("login-account", account, limit):
-        if limits.has_any("login-failed-from", from_here, limit):
+        if (
+            limits.has_any("login-failed-from", from_here, limit)
+            or not limits.hit("login-new-address", from_here, "1 per minute")
+            or not limits.hit("login-new-addresses", account, config["LOGIN_NEW_ADDRESS_LIMIT"])
+        ):
             raise TooManyAttempts("Too many failed sign-ins for this account.")
-        time.sleep(current_app.config["LOGIN_SLOW_DOWN_SECONDS"])
+        time.sleep(config["LOGIN_SLOW_DOWN_SECONDS"])
     if authenticate(login, password) is not None:
         limits.refund("login-address", address, limit)
         return user
@@ -130,9 +136,10 @@ def set_role(user: User, role: str) -> None:
 
 
 def change_password(user: User, password: str) -> None:
-    """A new password ends every sign-in but the one that chose it (if any)."""
+    """A new password ends every sign-in, this one too: the view starts a fresh one, so a
+    copy of this device's cookie, the reason to change it, opens nothing either."""
     user.set_password(password)
-    sessions.end_all(user, keep=user.login_session)
+    sessions.end_all(user)
 
 
 def check_current_password(user: User, password: str) -> bool:

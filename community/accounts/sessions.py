@@ -50,6 +50,9 @@ def start(user: User, remember: bool) -> str:
     """A new signed-in session for `user`; returns the key Flask-Login stores in its cookies."""
     key = secrets.token_urlsafe(32)
     now = utcnow()
+    db.session.execute(
+        delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires_at <= now)
+    )
     lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "PERMANENT_SESSION_LIFETIME"]
     row = LoginSession(
         user_id=user.id,
@@ -106,10 +109,6 @@ def for_user(user: User) -> list[LoginSession]:
             .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
         )
     )
-
-
-def remove_expired() -> int:
-    return db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= utcnow())).rowcount or 0
 
 
 # A device label from the User-Agent header: enough for a member to recognise their own

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community import limits, unit_of_work
@@ -39,6 +38,14 @@ def _end_session() -> None:
         session.pop(key)
 
 
+@bp.before_app_request
+def load_member_first():
+    """Load the member before any view runs: loading may note when this device was last
+    active (sessions.load), and that small commit must never carry a view's half-done work."""
+    if request.endpoint != "static":
+        current_user._get_current_object()
+
+
 @bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["REGISTRATION_FAILURE_LIMIT"],
@@ -51,7 +58,7 @@ def register():
     form = RegistrationForm()
     status = 200
     if form.validate_on_submit():
-        address, limit = get_remote_address(), current_app.config["REGISTRATION_LIMIT"]
+        address, limit = limits.client_address(), current_app.config["REGISTRATION_LIMIT"]
         if not limits.hit("sign-ups", address, limit):
             form.username.errors.append(
                 "Many accounts were made from this network address today. "
@@ -83,7 +90,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.sign_in(form.login.data, form.password.data, get_remote_address())
+            user = services.sign_in(form.login.data, form.password.data, limits.client_address())
         except services.TooManyAttempts:
             return render_error(429)
         if user is not None:
@@ -171,8 +178,9 @@ def change_password():
         if not correct:
             form.current_password.errors.append("That is not your current password.")
         else:
+            remember = bool(user.login_session and user.login_session.remember)
             services.change_password(user, form.password.data)
-            unit_of_work.commit()
+            _start_session(user, remember=remember)  # a new key for this device too; commits
             flash(
                 "Your password is changed. Any other device you were signed in on is now signed out.",
                 "success",
@@ -193,7 +201,7 @@ def devices():
     )
 
 
-@bp.route("/settings/devices/<int:device_id>/sign-out", methods=["POST"])
+@bp.route("/settings/devices/<id:device_id>/sign-out", methods=["POST"])
 @login_required
 def sign_out_device(device_id: int):
     device = next((d for d in sessions.for_user(current_user) if d.id == device_id), None)

@@ -24,6 +24,11 @@ def _open(group: Group) -> bool:
     return group.archived_at is None
 
 
+def open_groups():
+    """_open as a query condition: listings, feeds and search leave archived groups out."""
+    return Group.archived_at.is_(None)
+
+
 @rule("read_group")
 def can_read_group(user, group: Group) -> bool:
     """Members read every group; visitors read public ones. Health stories stay inside."""
@@ -64,6 +69,11 @@ def can_reply(user, thread: Thread) -> bool:
     if not can_post_in_group(user, thread.group):
         return False
     return not thread.locked or has_role(user, "moderator")
+
+
+def can_quote(user, post: Post) -> bool:
+    """Quoting starts a reply; a removed post has nothing left to quote."""
+    return can_reply(user, post.thread) and not post.is_deleted
 
 
 def _is_author(user, post: Post) -> bool:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community import events
-from community.accounts.models import User
+from community.accounts.models import User, staff_label
 from community.content import mentioned_names, normalise_text
-from community.database import utcnow
+from community.database import insert_once, utcnow
 from community.extensions import db
 from community.forums import notifications, search
 from community.forums.models import (
@@ -25,7 +24,7 @@ from community.forums.models import (
     ThreadRead,
     ThreadWatch,
 )
-from community.forums.permissions import can_read_group, is_member, readable_groups
+from community.forums.permissions import can_quote, can_read_group, is_member, open_groups, readable_groups
 from community.text import CONTENT_WARNING, POST_BODY, TITLE, Accepted, TextKind, TextRefused, accept_text
 from community.unit_of_work import after_commit
 
@@ -48,7 +47,7 @@ def list_groups(include_archived: bool = False) -> list[Group]:
     """Every group in display order; anyone may see the names, permissions decide the threads."""
     query = select(Group).order_by(Group.position, Group.name)
     if not include_archived:
-        query = query.where(Group.archived_at.is_(None))
+        query = query.where(open_groups())
     return list(db.session.scalars(query))
 
 
@@ -209,11 +208,11 @@ def _add_post(
     return post, accepted.mentions
 
 
-def quote_reply(thread: Thread, post_id: int) -> tuple[str, str] | None:
+def quote_reply(user, thread: Thread, post_id: int) -> tuple[str, str] | None:
     """The start of a reply quoting a post of this thread: its text as a Markdown quote,
     and its content warning, so the quoted words stay hidden behind it."""
-    post = db.session.get(Post, post_id)
-    if post is None or post.thread_id != thread.id or post.is_deleted:
+    post = db.session.get(Post, post_id) if 0 < post_id <= 2_147_483_647 else None
+    if post is None or post.thread_id != thread.id or not can_quote(user, post):
         return None
     quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
     return f"> **@{post.author.username}** wrote:\n{quoted}\n\n", post.content_warning
@@ -310,13 +309,16 @@ def reactions_for(posts: list[Post], viewer) -> dict[int, list[ReactionSummary]]
     found: dict[tuple[int, str], list] = {}
     if ids:
         rows = db.session.execute(
-            select(Reaction.post_id, Reaction.kind, User.id, User.username, User.display_name)
+            select(Reaction.post_id, Reaction.kind, User.id, User.username, User.display_name, User.role)
             .join(User, User.id == Reaction.user_id)
             .where(Reaction.post_id.in_(ids))
             .order_by(Reaction.created_at)
         )
-        for post_id, kind, user_id, username, display_name in rows:
-            found.setdefault((post_id, kind), []).append((user_id, display_name or username))
+        for post_id, kind, user_id, username, display_name, role in rows:
+            name = display_name or username
+            if label := staff_label(role):  # who reacted, with staff named as staff here too
+                name = f"{name} ({label})"
+            found.setdefault((post_id, kind), []).append((user_id, name))
     viewer_id = viewer.id if is_member(viewer) else None
     return {
         post_id: [
@@ -345,11 +347,8 @@ def set_reaction(user: User, post: Post, kind: str, on: bool) -> None:
         return
     if existing is not None:
         return
-    db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same click arrived twice at once: it is on either way
-        db.session.rollback()  # the reaction was this request's only change
+    # The same click arriving twice at once adds it once: on either way, and told once.
+    if not insert_once(Reaction, post_id=post.id, user_id=user.id, kind=kind, created_at=utcnow()):
         return
     notifications.after_reaction(post, user)
 
@@ -398,7 +397,7 @@ def new_in_my_groups(user, limit: int = 10) -> list[tuple[Thread, bool]]:
         select(Thread, ThreadRead.last_read_at)
         .join(Membership, and_(Membership.group_id == Thread.group_id, Membership.user_id == user.id))
         .join(Group, Group.id == Thread.group_id)
-        .where(Group.archived_at.is_(None))
+        .where(open_groups())
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
         .options(joinedload(Thread.group), joinedload(Thread.last_poster))
         .order_by(Thread.last_post_at.desc())
@@ -424,7 +423,7 @@ def unread_watched_threads(user, limit: int = 10) -> list[Thread]:
         )
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
         .join(Group, Group.id == Thread.group_id)
-        .where(Group.archived_at.is_(None))
+        .where(open_groups())
         .where(or_(ThreadRead.last_read_at.is_(None), ThreadRead.last_read_at < Thread.last_post_at))
         .options(joinedload(Thread.group), joinedload(Thread.last_poster))
         .order_by(Thread.last_post_at.desc())
@@ -445,7 +444,7 @@ class SearchResult:
 def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
     query = normalise_text(query)[:200]
     # Removed posts are already out of the index (a removed opening post keeps only its title).
-    visible = and_(Group.archived_at.is_(None), readable_groups(viewer))
+    visible = and_(open_groups(), readable_groups(viewer))
     if group is not None:
         if not can_read_group(viewer, group):
             return [], 0

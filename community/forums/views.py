@@ -142,12 +142,12 @@ def new_thread(slug: str):
     ), _status(form)
 
 
-@bp.route("/threads/<int:thread_id>")
+@bp.route("/threads/<id:thread_id>")
 def thread(thread_id: int):
     thread = _readable_thread(thread_id)
     form = ReplyForm()
     quote_id = request.args.get("quote", type=int)
-    if quote_id and not form.body.data and (quote := services.quote_reply(thread, quote_id)):
+    if quote_id and not form.body.data and (quote := services.quote_reply(current_user, thread, quote_id)):
         form.body.data, form.content_warning.data = quote
     return _render_thread(thread, form)
 
@@ -229,7 +229,7 @@ def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = N
     return html, status
 
 
-@bp.route("/threads/<int:thread_id>/reply", methods=["POST"])
+@bp.route("/threads/<id:thread_id>/reply", methods=["POST"])
 @login_required
 def reply(thread_id: int):
     thread = _readable_thread(thread_id)
@@ -251,12 +251,12 @@ def reply(thread_id: int):
     return _render_thread(thread, form, status=_status(form) if form.errors else 422)
 
 
-@bp.route("/posts/<int:post_id>")
+@bp.route("/posts/<id:post_id>")
 def post(post_id: int):
     return redirect(_permalink(_readable_post(post_id)))
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int):
     post = _readable_post(post_id)
@@ -290,7 +290,7 @@ def edit_post(post_id: int):
     ), _status(form)
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):
     """Asks first (WCAG 3.3.4): removing is not undone."""
@@ -305,7 +305,7 @@ def delete_post(post_id: int):
     return redirect(_permalink(post))
 
 
-@bp.route("/posts/<int:post_id>/react", methods=["POST"])
+@bp.route("/posts/<id:post_id>/react", methods=["POST"])
 @login_required
 def react(post_id: int):
     post = _readable_post(post_id)
@@ -320,14 +320,14 @@ def react(post_id: int):
     return redirect(_permalink(post))
 
 
-@bp.route("/posts/<int:post_id>/revisions")
+@bp.route("/posts/<id:post_id>/revisions")
 @requires("moderate")
 def revisions(post_id: int):
     post = _readable_post(post_id)
     return render_template("forums/revisions.html", post=post, revisions=services.revisions(post))
 
 
-@bp.route("/threads/<int:thread_id>/watch", methods=["POST"])
+@bp.route("/threads/<id:thread_id>/watch", methods=["POST"])
 @login_required
 def watch(thread_id: int):
     thread = _readable_thread(thread_id)
@@ -343,8 +343,8 @@ def watch(thread_id: int):
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 
-@bp.route("/threads/<int:thread_id>/pin", methods=["POST"], defaults={"flag": "pinned"}, endpoint="pin")
-@bp.route("/threads/<int:thread_id>/lock", methods=["POST"], defaults={"flag": "locked"}, endpoint="lock")
+@bp.route("/threads/<id:thread_id>/pin", methods=["POST"], defaults={"flag": "pinned"}, endpoint="pin")
+@bp.route("/threads/<id:thread_id>/lock", methods=["POST"], defaults={"flag": "locked"}, endpoint="lock")
 @requires("moderate")
 def set_thread_flag(thread_id: int, flag: str):
     """Moderators pin a thread to the top of its group, or close it to new replies."""

@@ -46,9 +46,12 @@ def upgrade():
         sa.column("kind", sa.String),
         sa.column("enabled", sa.Boolean),
     )
+    # A row with every kind off is what saving the old page unchanged produced (its boxes
+    # showed unticked for members who had never saved): not a choice, so it is not kept.
     rows = [
         {"user_id": row.user_id, "kind": new, "enabled": False}
         for row in conn.execute(sa.select(settings))
+        if any(getattr(row, old) for old in OLD_KINDS)
         for old, new in zip(OLD_KINDS, NEW_KINDS, strict=True)
         if getattr(row, old) is False
     ]
@@ -80,10 +83,13 @@ def upgrade():
         )
     )
     for id_, post_id, title in list(found):
+        if post_id is None:  # about nothing that still exists
+            conn.execute(notifications.delete().where(notifications.c.id == id_))
+            continue
         conn.execute(
             notifications.update()
             .where(notifications.c.id == id_)
-            .values(subject_id=post_id or 0, url=f"/posts/{post_id}", params={"title": title or ""})
+            .values(subject_id=post_id, url=f"/posts/{post_id}", params={"title": title or ""})
         )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.alter_column("subject_type", server_default=None)

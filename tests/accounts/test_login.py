@@ -255,3 +255,36 @@ def test_wrong_current_passwords_are_limited(client, auth):
     )
     assert response.status_code == 429
     assert "Too many wrong passwords" in response.get_data(as_text=True)
+
+
+def test_past_the_account_limit_a_burst_from_a_new_address_gets_one_check(app, users):
+    for i in range(10):
+        app.test_client().post_form(
+            "/auth/login",
+            {"login": "member", "password": "wrong wrong wrong"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{i}"},
+        )
+    guesser, here = app.test_client(), {"REMOTE_ADDR": "192.0.2.77"}
+    statuses = [
+        guesser.post_form(
+            "/auth/login", {"login": "member", "password": f"guess number {i}"}, environ_base=here
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [401, 429, 429, 429, 429]
+
+
+def test_an_ipv6_network_counts_as_one_address(app, users):
+    client = app.test_client()
+    for i in range(10):
+        client.post_form(
+            "/auth/login",
+            {"login": f"nobody{i}", "password": "wrong wrong wrong"},
+            environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{i + 1:x}"},
+        )
+    response = client.post_form(
+        "/auth/login",
+        {"login": "member", "password": "wrong wrong wrong"},
+        environ_base={"REMOTE_ADDR": "2001:db8:1:2:ffff::9"},
+    )
+    assert response.status_code == 429

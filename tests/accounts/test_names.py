@@ -12,6 +12,8 @@ from tests.helpers import PASSWORD
 pytestmark = pytest.mark.both_databases
 
 REFUSED = [
+    "Moderation Team",
+    "M\u00f8d\u00e9rator",
     "admin",
     "Admin",
     "moderator",
@@ -188,3 +190,12 @@ def test_settings_store_names_without_invisible_characters(app, client, auth, us
     with app.app_context():
         user = db.session.get(User, users["member"])
         assert (user.display_name, user.pronouns) == ("Maria R", "she/her")
+
+
+def test_pronouns_cannot_carry_a_staff_title(app, client, auth):
+    """Pronouns show as "(…)" beside the name: "Robin" + "moderator" must not read as staff."""
+    auth.login()
+    response = client.post_form("/settings", {**SETTINGS, "display_name": "Robin", "pronouns": "moderator"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert find_by_username("member").pronouns == ""

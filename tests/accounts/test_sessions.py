@@ -132,3 +132,15 @@ def test_a_password_reset_ends_every_earlier_sign_in(app, client, users):
     )
     assert client.get("/settings").status_code == 200
     assert phone.get("/settings").status_code == 302
+
+
+def test_a_new_password_also_retires_this_devices_old_cookie(app, client, auth):
+    """Changing a password because a cookie was copied must stop the copy too."""
+    auth.login(remember="y")
+    copied = _cookie(client, "session")
+    new = "a brand new long password"
+    client.post_form("/settings/password", {"current_password": PASSWORD, "password": new, "confirm": new})
+    assert client.get("/settings").status_code == 200  # this device stays signed in
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/settings").status_code == 302

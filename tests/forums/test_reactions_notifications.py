@@ -96,7 +96,11 @@ def test_reactions_are_grouped_per_post_per_day(client, auth, forum):
     auth.login("member")
     page = client.get("/notifications").get_data(as_text=True)
     assert page.count("reacted to your post") == 1
-    assert "admin and 2 others reacted to your post in “A thread about flares”" in page
+    # the actor's role shows beside their name here as everywhere
+    assert (
+        'admin <span class="role-badge">Admin</span> and 2 others reacted to your post in '
+        "“A thread about flares”" in page
+    )
 
 
 def test_each_kind_can_be_turned_off(client, auth, forum):

@@ -88,3 +88,26 @@ def test_a_member_cannot_take_a_moderators_look(app, client, auth, users):
     assert "That name is kept for the site&#39;s own staff. Please choose another." in response.get_data(
         as_text=True
     )
+
+
+def test_who_reacted_names_staff_as_staff(client, auth, forum):
+    thread_id = forum.thread(who="member")
+    post_id = forum.first_post(thread_id)
+    auth.login("moderator")
+    client.post_form(f"/posts/{post_id}/react", {"reaction": "support:on"}, page=f"/threads/{thread_id}")
+    page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert f'id="who-{post_id}-support">moderator (Moderator)</span>' in page
+
+
+@pytest.mark.parametrize("blank", ["\u2800" * 5, "\U000e0041" * 6, "\U0001d173" * 6, "\u17b4" * 6])
+def test_titles_of_other_invisible_characters_are_refused(client, auth, forum, blank):
+    auth.login()
+    response = client.post_form("/groups/crps/new", {"title": blank, "body": "Some words"})
+    assert response.status_code == 422
+
+
+def test_a_body_of_zero_width_spaces_is_refused(client, auth, forum):
+    auth.login()
+    response = client.post_form("/groups/crps/new", {"title": "A real title", "body": "\u200b" * 10})
+    assert response.status_code == 422
+    assert "Please write something before posting." in response.get_data(as_text=True)
