@@ -67,8 +67,8 @@ def test_notifications_and_choices_survive_the_move_to_their_own_package(tmp_pat
                     text(
                         "INSERT INTO users (id, username, email, password_hash, role, trusted, created_at,"
                         " display_name, pronouns, relationship, conditions, bio, bio_html, theme, text_size)"
-                        " VALUES (:id, :name, :email, 'x', 'member', 0, :now, '', '', '', '', '', '', 'system',"
-                        " 'normal')"
+                        " VALUES (:id, :name, :email, 'x', 'member', 0, :now,"
+                        " '', '', '', '', '', '', 'system', 'normal')"
                     ),
                     {"id": user_id, "name": f"user{user_id}", "email": f"u{user_id}@example.org", "now": now},
                 )
