@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from community import limits, unit_of_work
 from community.accounts.standing import in_review_period
@@ -27,7 +28,7 @@ def _readable_group(slug: str):
 
 
 def _readable_thread(thread_id: int) -> Thread:
-    thread = db.get_or_404(Thread, thread_id)
+    thread = db.get_or_404(Thread, thread_id, options=[joinedload(Thread.group)])  # one query, not two
     if not permissions.can_read_thread(current_user, thread):
         abort(404)  # members-only threads do not exist for visitors
     return thread
