@@ -6,13 +6,15 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# Options for `make bench` and `make bench-quick`, e.g. BENCH_ARGS="--only http --profile".
+BENCH_ARGS ?=
 # `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release that pyproject.toml allows;
 # `LOCK_ARGS="--upgrade-package flask"` moves one.
 LOCK_ARGS ?=
 UV_SPEC := uv>=0.13,<0.14
 LOCK_TARGET := --python-version 3.11 --python-platform linux --custom-compile-command "make lock"
 
-.PHONY: run test lint lock bench install install-dev migrate seed clean
+.PHONY: run test lint lock bench bench-quick install install-dev migrate seed clean
 
 # The bare virtualenv, made once.
 $(PY):
@@ -69,9 +71,15 @@ lint: install-dev
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The benchmarks in bench/.
+# The benchmarks (bench/README.md): pages over HTTP under gunicorn and wrk, the write path,
+# search at 100,000 posts, SQL statements and bytes per page. About 3 minutes.
 bench: install-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Every benchmark at tiny sizes with 2 s loads, to prove each one still runs (CI); no
+# figure is judged.
+bench-quick: install-dev
+	$(PY) -m bench --quick $(BENCH_ARGS)
 
 # Remove the virtualenv and the tools' caches.
 clean:

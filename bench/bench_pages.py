@@ -1,21 +1,159 @@
-"""Serving a page: the home page and a member's settings through the whole Flask stack.
+"""Pages in process: the bytes each page sends, and what a page costs without the server.
 
-Baseline: 2 ms per page, a budget that leaves room for a page's few queries on SQLite.
+On the standard site (a 50-post thread read at page 1, a 60-thread group, a search with a
+full page of results, the home page, the notifications page), a member signed in through
+the real form fetches each page with Flask's test client, then every stylesheet and script
+the page names: the bytes a first visit downloads (HTML + CSS + JS; the favicon is counted
+apart). Any resource the page would load from another host is counted: the target is none.
+
+Then the in-process cost: milliseconds per thread page (and group page and search) beside
+/guidelines, a member's plain page through the same stack. `--profile` adds cProfile's top
+functions over repeated thread page renders.
 """
 
 from __future__ import annotations
 
-from bench import bench_app, time_get
+import cProfile
+import io
+import pstats
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from bench import BenchmarkFailed, Note, Options, Row, Target, per_call_ms
+from bench.data import make_app, shared_site, sign_in_client
+
+THREAD_BYTES_TARGET_KB = 150.0
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+_LOCAL_HOSTS = {"", "127.0.0.1", "localhost"}
 
 
-def run():
-    from community.accounts.services import create_user
-    from tests.helpers import PASSWORD
+class Resources(HTMLParser):
+    """What a browser would fetch for a page: stylesheets, scripts, and everything else."""
 
-    app = bench_app()
-    with app.app_context():
-        create_user("bench", "bench@example.org", PASSWORD)
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.css: list[str] = []
+        self.js: list[str] = []
+        self.other: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "link" and attributes.get("href"):
+            rel = set((attributes.get("rel") or "").lower().split())
+            if "stylesheet" in rel:
+                self.css.append(attributes["href"])
+            elif rel & {"icon", "preload", "modulepreload", "prefetch", "manifest", "apple-touch-icon"}:
+                self.other.append(attributes["href"])
+        elif tag == "script" and attributes.get("src"):
+            self.js.append(attributes["src"])
+        elif tag in {"img", "iframe", "source", "video", "audio", "embed", "track"} and attributes.get("src"):
+            self.other.append(attributes["src"])
+        elif tag == "object" and attributes.get("data"):
+            self.other.append(attributes["data"])
+        for name in ("srcset", "poster"):
+            if attributes.get(name) and tag != "a":
+                self.other += [part.split()[0] for part in attributes[name].split(",") if part.strip()]
+
+
+def is_external(url: str) -> bool:
+    return urlsplit(url).netloc.lower() not in _LOCAL_HOSTS
+
+
+def fetch(client, path: str) -> bytes:
+    response = client.get(path)
+    if response.status_code != 200:
+        raise BenchmarkFailed(f"{path} answered {response.status_code}")
+    return response.get_data()
+
+
+def page_bytes(client, path: str) -> tuple[int, int, int, int, list[str]]:
+    """(HTML, CSS, JS, other bytes, external URLs) for one page and what it names."""
+    html = fetch(client, path)
+    if b"Sign out" not in html:
+        raise BenchmarkFailed(f"{path} did not come back signed in")
+    found = Resources()
+    found.feed(html.decode())
+    external = [url for url in found.css + found.js + found.other if is_external(url)]
+    css = js = other = 0
+    for url in found.css:
+        if not is_external(url):
+            sheet = fetch(client, urlsplit(url).path)
+            css += len(sheet)
+            for match in _CSS_URL.finditer(sheet.decode(errors="replace")):
+                target = match.group(1) or match.group(2)
+                if is_external(target) and not target.startswith("data:"):
+                    external.append(target)
+    for url in found.js:
+        if not is_external(url):
+            js += len(fetch(client, urlsplit(url).path))
+    for url in found.other:
+        if not is_external(url):
+            other += len(fetch(client, urlsplit(url).path))
+    return len(html), css, js, other, external
+
+
+def profile_lines(client, path: str, rounds: int) -> list[str]:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        client.get(path)
+    profiler.disable()
+    lines = []
+    for key, limit in (("tottime", 25), ("cumulative", 40)):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(key)
+        stats.print_stats(limit)
+        text = out.getvalue()
+        body = text[text.index("ncalls") :] if "ncalls" in text else text
+        lines.append(f"by {key}, {rounds} renders of {path}:")
+        lines += ["  " + line for line in body.rstrip().splitlines()]
+    return lines
+
+
+def run(options: Options):
+    url, site = shared_site(options)
+    app = make_app(url, options.workdir)
     client = app.test_client()
-    yield "pages: home for a visitor", time_get(client, "/"), 2.0, "ms"
-    client.post_form("/auth/login", {"login": "bench", "password": PASSWORD})
-    yield "pages: settings for a member", time_get(client, "/settings"), 2.0, "ms"
+    sign_in_client(client, site.reader, site.password)
+    pages = site.pages()
+
+    external: list[str] = []
+    detail = Note("Bytes a first visit downloads (HTML + CSS + JS; other = favicon)")
+    for name, path in pages.items():
+        html, css, js, other, outside = page_bytes(client, path)
+        external += outside
+        total = (html + css + js) / 1000
+        yield Row(
+            f"bytes: {name} page, HTML + CSS + JS",
+            total,
+            "KB",
+            target=Target(THREAD_BYTES_TARGET_KB, at_least=False, on="figure") if name == "thread" else None,
+        )
+        detail.lines.append(
+            f"{path}: HTML {html:,}, CSS {css:,}, JS {js:,}, other {other:,} bytes; "
+            f"from other hosts: {len(outside)}"
+        )
+    yield Row(
+        "bytes: requests to other hosts, all pages",
+        float(len(external)),
+        "",
+        target=Target(0, at_least=False, on="figure"),
+    )
+    yield detail
+
+    rounds = 10 if options.quick else 50
+
+    def best_ms(path: str) -> float:
+        """The best of three means, so a collection or a neighbour's burst does not count."""
+        return min(per_call_ms(lambda: client.get(path), rounds) for _ in range(3))
+
+    plain = best_ms("/guidelines")
+    for name in ("thread", "group", "search"):
+        yield Row(f"in process: {name} page vs /guidelines", best_ms(pages[name]), "ms", plain)
+
+    if options.profile:
+        yield Note(
+            "cProfile of the thread page in process",
+            profile_lines(client, pages["thread"], 5 if options.quick else 50),
+        )
