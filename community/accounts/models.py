@@ -10,6 +10,7 @@ from sqlalchemy import Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from community.accounts import standing
 from community.database import UTCDateTime, utcnow
 from community.extensions import db
 
@@ -75,10 +76,9 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """Flask-Login refuses to sign in an inactive account; standing decides."""
-        from community.accounts.standing import is_active_member
-
-        return is_active_member(self)
+        """Flask-Login refuses to sign in an inactive account; standing decides. (Also what
+        is_authenticated returns, so it is asked many times a page: keep it cheap.)"""
+        return standing.is_active_member(self)
 
     def get_id(self) -> str | None:
         """Flask-Login keeps this in the session and remember cookies: the sign-in's key."""
