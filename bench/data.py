@@ -246,7 +246,7 @@ def seed_site(
     unread threads and the notifications page has a reply notification per thread."""
     from community.accounts.services import create_user
     from community.extensions import db
-    from community.forums import services
+    from community.forums import groups, services
     from community.forums.seed import seed_groups
     from community.unit_of_work import commit
 
@@ -256,8 +256,8 @@ def seed_site(
         list(seed_groups())
         people = [create_user(name, f"{name}@example.org", PASSWORD) for name in names[: max(authors, 2)]]
         reader, others = people[0], people[1:]
-        group = services.group_by_slug("crps")
-        services.join_group(reader, group)
+        group = groups.group_by_slug("crps")
+        groups.join_group(reader, group)
         commit()
 
         for i in range(group_threads):

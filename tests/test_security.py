@@ -314,7 +314,7 @@ def test_ids_no_database_can_hold_get_404(client, auth, path):
 @pytest.mark.both_databases
 def test_a_quote_of_an_impossible_post_is_ignored(client, auth):
     from community.extensions import db
-    from community.forums import services
+    from community.forums import groups, services
     from community.forums.seed import seed_groups
 
     with client.application.app_context():
@@ -322,7 +322,7 @@ def test_a_quote_of_an_impossible_post_is_ignored(client, auth):
         from community.accounts.services import find_by_username
 
         thread = services.create_thread(
-            find_by_username("member"), services.group_by_slug("crps"), "A thread", "Hi"
+            find_by_username("member"), groups.group_by_slug("crps"), "A thread", "Hi"
         )
         db.session.commit()
         thread_id = thread.id

@@ -10,6 +10,7 @@ from community.accounts import services as accounts
 from community.accounts.models import User
 from community.content import TooComplex, sanitise_html
 from community.extensions import db
+from community.forums import groups as forum_groups
 from community.forums import services as forums
 from community.forums.models import Thread
 from community.forums.seed import seed_groups
@@ -89,7 +90,7 @@ def thread_id(app, users):
         list(seed_groups())
         thread = forums.create_thread(
             db.session.get(User, users["member"]),
-            forums.group_by_slug("crps"),
+            forum_groups.group_by_slug("crps"),
             "A thread about flares",
             "Some words",
         )
@@ -141,7 +142,7 @@ def test_a_five_character_title_is_taken_and_four_are_not(
         member = db.session.get(User, users["member"])
 
         def create():
-            return forums.create_thread(member, forums.group_by_slug("crps"), title, "Some words")
+            return forums.create_thread(member, forum_groups.group_by_slug("crps"), title, "Some words")
 
         if refused:
             error = _refusal(create)

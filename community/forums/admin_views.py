@@ -5,24 +5,24 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from community import unit_of_work
-from community.forums import bp, services
+from community.forums import bp, groups, services
 from community.forums.forms import GroupForm
 from community.permissions import requires
 
 
 def _group_or_404(slug: str):
-    return services.group_by_slug(slug) or abort(404)
+    return groups.group_by_slug(slug) or abort(404)
 
 
 @bp.route("/groups/manage")
 @requires("manage_groups")
 def manage_groups():
-    return render_template("forums/manage_groups.html", groups=services.list_groups(include_archived=True))
+    return render_template("forums/manage_groups.html", groups=groups.list_groups(include_archived=True))
 
 
 def _save(form: GroupForm, group):
     try:
-        group = services.save_group(group, {name: form[name].data for name in services.GROUP_FIELDS})
+        group = groups.save_group(group, {name: form[name].data for name in groups.GROUP_FIELDS})
     except services.ForumError as error:
         form[error.field].errors.append(str(error))
         return None
@@ -55,7 +55,7 @@ def edit_group(slug: str):
 @requires("manage_groups")
 def move_group(slug: str):
     group = _group_or_404(slug)
-    services.move_group(group, up=request.form.get("direction") == "up")
+    groups.move_group(group, up=request.form.get("direction") == "up")
     unit_of_work.commit()
     return redirect(url_for("forums.manage_groups", _anchor=f"group-{group.id}"))
 
@@ -64,7 +64,7 @@ def move_group(slug: str):
 @requires("manage_groups")
 def archive_group(slug: str):
     group = _group_or_404(slug)
-    services.set_archived(group, request.form.get("archived") != "0")
+    groups.set_archived(group, request.form.get("archived") != "0")
     unit_of_work.commit()
     flash(f"{group.name} is {'archived' if group.archived_at else 'back in the list'}.", "info")
     return redirect(url_for("forums.manage_groups"))

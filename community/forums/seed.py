@@ -109,6 +109,7 @@ def seed_groups() -> Iterator[str]:
 
 def seed_demo_threads(members: dict) -> Iterator[str]:
     """A few conversations so a new site does not look empty; only on an empty forum."""
+    from community.forums import groups as forum_groups
     from community.forums import services
 
     if db.session.scalar(select(func.count()).select_from(Thread)):
@@ -117,7 +118,7 @@ def seed_demo_threads(members: dict) -> Iterator[str]:
     groups = {g.slug: g for g in db.session.scalars(select(Group))}
     for slug in ("introductions", "crps", "sleep-fatigue", "caregivers"):
         for user in members.values():
-            services.join_group(user, groups[slug])
+            forum_groups.join_group(user, groups[slug])
     hello = services.create_thread(
         members["maria_crps"],
         groups["introductions"],

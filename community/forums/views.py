@@ -14,6 +14,7 @@ from community import limits, unit_of_work
 from community.accounts.standing import in_review_period
 from community.extensions import db
 from community.forums import bp, fragments, permissions, services
+from community.forums import groups as forum_groups
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
 from community.forums.models import Post, Thread
 from community.paging import page_number
@@ -21,7 +22,7 @@ from community.permissions import requires
 
 
 def _readable_group(slug: str):
-    group = services.group_by_slug(slug)
+    group = forum_groups.group_by_slug(slug)
     if group is None:
         abort(404)
     return group
@@ -75,7 +76,7 @@ def _permalink(post: Post) -> str:
 @bp.route("/groups/")
 def groups():
     return render_template(
-        "forums/groups.html", groups=services.list_groups(), mine=services.my_group_ids(current_user)
+        "forums/groups.html", groups=forum_groups.list_groups(), mine=forum_groups.my_group_ids(current_user)
     )
 
 
@@ -83,7 +84,7 @@ def groups():
 def group(slug: str):
     group = _readable_group(slug)
     readable = permissions.can_read_group(current_user, group)
-    threads = services.group_threads(group, page_number()) if readable else None
+    threads = forum_groups.group_threads(group, page_number()) if readable else None
     return render_template(
         "forums/group.html",
         group=group,
@@ -99,7 +100,7 @@ def join(slug: str):
     group = _readable_group(slug)
     if not permissions.can_join_group(current_user, group):
         abort(403)
-    services.join_group(current_user, group)
+    forum_groups.join_group(current_user, group)
     unit_of_work.commit()
     flash(f"You joined {group.name}. New threads here will show on your home page.", "success")
     return redirect(url_for("forums.group", slug=group.slug))
@@ -111,7 +112,7 @@ def leave(slug: str):
     group = _readable_group(slug)
     if not permissions.can_leave_group(current_user, group):
         abort(403)
-    services.leave_group(current_user, group)
+    forum_groups.leave_group(current_user, group)
     unit_of_work.commit()
     flash(f"You left {group.name}.", "info")
     return redirect(url_for("forums.group", slug=group.slug))
@@ -358,7 +359,7 @@ def set_thread_flag(thread_id: int, flag: str):
 @bp.route("/search")
 def search():
     query = request.args.get("q", "")
-    group = services.group_by_slug(request.args.get("group", "")) if request.args.get("group") else None
+    group = forum_groups.group_by_slug(request.args.get("group", "")) if request.args.get("group") else None
     results, total = (
         services.search_posts(query, current_user, group, page_number()) if query.strip() else ([], 0)
     )
@@ -370,5 +371,5 @@ def search():
         page=page_number(),
         per_page=services.search.PER_PAGE,
         group=group,
-        groups=services.list_groups(),
+        groups=forum_groups.list_groups(),
     )

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from community.accounts.services import find_by_username
 from community.extensions import db
-from community.forums import seed, services
+from community.forums import groups, seed, services
 from community.forums.models import Group, Post
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_accessibility import assert_no_violations
@@ -57,7 +57,7 @@ def forum(live_app, make_member) -> Forum:
         list(seed.seed_groups())
         me, them = find_by_username(author), find_by_username(reader)
         group = _group(GROUP)
-        services.join_group(me, group)
+        groups.join_group(me, group)
         thread = services.create_thread(
             me,
             group,

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from community.extensions import db
+from community.forums import groups as forum_groups
 from community.forums import seed, services
 from community.forums.models import Group
 from tests.e2e.conftest import PageWatch, sign_in, tab_to
@@ -222,7 +223,10 @@ def test_who_reacted_shows_on_focus_and_escape_hides_it(page, make_member, live_
         from community.accounts.services import find_by_username
 
         thread = services.create_thread(
-            find_by_username(author), services.group_by_slug(GROUP), "Reactions tooltip thread", "Hello there"
+            find_by_username(author),
+            forum_groups.group_by_slug(GROUP),
+            "Reactions tooltip thread",
+            "Hello there",
         )
         post = db.session.scalar(db.select(services.Post).where(services.Post.thread_id == thread.id))
         services.set_reaction(find_by_username(reactor), post, "support", on=True)

@@ -40,6 +40,7 @@ import pytest
 
 from community.content import ALLOWED_TAGS
 from community.extensions import db
+from community.forums import groups as forum_groups
 from community.forums import services
 from community.forums.models import Group
 from tests.conftest import make_app
@@ -247,7 +248,7 @@ class Reading:
 
     def title_group(self, group: TitleGroup) -> None:
         seen: dict[str, str] = {}
-        for number in range(1, math.ceil(len(group.titles) / services.THREADS_PER_PAGE) + 1):
+        for number in range(1, math.ceil(len(group.titles) / forum_groups.THREADS_PER_PAGE) + 1):
             seen.update(self.read(f"/groups/{group.slug}/?page={number}")["titles"])
         assert seen.keys() == group.titles.keys(), f"/groups/{group.slug}/ does not list every thread"
         garbled = [(href, text) for href, text in seen.items() if text != group.titles[href]]
@@ -295,7 +296,7 @@ def writer(live_app):
 
 def test_posts_and_titles_from_the_xss_list_render_inert(trapped_page, writer, monkeypatch):
     monkeypatch.setattr(services, "POSTS_PER_PAGE", BODIES_PER_THREAD)
-    monkeypatch.setattr(services, "THREADS_PER_PAGE", TITLES_PER_GROUP)
+    monkeypatch.setattr(forum_groups, "THREADS_PER_PAGE", TITLES_PER_GROUP)
     reading = Reading(trapped_page)
     while True:
         try:

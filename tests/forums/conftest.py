@@ -6,6 +6,7 @@ import pytest
 
 from community.accounts.models import User
 from community.extensions import db
+from community.forums import groups as forum_groups
 from community.forums import services
 from community.forums.models import Group, Post, Thread
 from community.forums.seed import seed_groups
@@ -28,7 +29,7 @@ def forum(app, users, groups):
             return db.session.get(User, user_id)
 
         def group(self, slug) -> Group:
-            return services.group_by_slug(slug)
+            return forum_groups.group_by_slug(slug)
 
         def thread(
             self, who="member", slug="crps", title="A thread about flares", body="Some **text**", cw=""

@@ -12,7 +12,7 @@ import pytest
 
 from community.database import utcnow
 from community.extensions import db
-from community.forums import services
+from community.forums import groups, services
 from community.forums.models import Thread
 from tests.helpers import PASSWORD
 
@@ -61,8 +61,8 @@ def place(app, forum):
         from community.accounts.services import find_by_username
 
         author = find_by_username("author")
-        group = services.group_by_slug(SLUG)
-        services.join_group(author, group)
+        group = groups.group_by_slug(SLUG)
+        groups.join_group(author, group)
         thread = services.create_thread(author, group, "The author's thread", "Opening words")
         db.session.commit()
         thread_id = thread.id

@@ -11,7 +11,7 @@ import pytest
 
 from community.accounts import sessions
 from community.extensions import db
-from community.forums import services
+from community.forums import groups
 from tests.helpers import PASSWORD
 
 NEW_GROUP = {
@@ -85,7 +85,7 @@ def targets(app, forum):
     other_thread = forum.thread(who="other", slug="crps", title="Someone else's thread")
     my_thread = forum.thread(who="member", slug="crps", title="My own thread")
     with app.app_context():
-        services.join_group(forum.user("member"), forum.group("sleep-fatigue"))
+        groups.join_group(forum.user("member"), forum.group("sleep-fatigue"))
         phone = forum.user("member")
         with app.test_request_context(headers={"User-Agent": "Firefox/128.0 (Android)"}):
             sessions.start(phone, remember=True)

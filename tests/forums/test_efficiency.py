@@ -20,10 +20,10 @@ def _fill(forum, threads: int, replies: int):
     "path", ["/groups/crps/", "/threads/{thread}", "/", "/search?q=thread", "/notifications"]
 )
 def test_query_count_does_not_grow_with_items(app, client, auth, forum, count_queries, path):
-    from community.forums import services
+    from community.forums import groups
 
     with app.app_context():
-        services.join_group(forum.user("member"), services.group_by_slug("crps"))
+        groups.join_group(forum.user("member"), groups.group_by_slug("crps"))
         db.session.commit()
     small_thread = _fill(forum, threads=5, replies=4)
     auth.login()

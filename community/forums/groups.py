@@ -1,0 +1,90 @@
+"""Forum groups: listing, membership, a group's threads, and their administration."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from community import events
+from community.database import utcnow
+from community.extensions import db
+from community.forums.models import Group, Membership, Thread
+from community.forums.permissions import is_member, open_groups
+from community.forums.services import ForumError
+from community.unit_of_work import after_commit
+
+THREADS_PER_PAGE = 25
+
+
+def list_groups(include_archived: bool = False) -> list[Group]:
+    """Every group in display order; anyone may see the names, permissions decide the threads."""
+    query = select(Group).order_by(Group.position, Group.name)
+    if not include_archived:
+        query = query.where(open_groups())
+    return list(db.session.scalars(query))
+
+
+GROUP_FIELDS = ("name", "slug", "description", "visibility", "position")
+
+
+def save_group(group: Group | None, data: dict) -> Group:
+    """Create a group (group=None) or change one; two groups never share a web address."""
+    clash = db.session.scalar(select(Group).where(Group.slug == data["slug"]))
+    if clash is not None and clash is not group:
+        raise ForumError("Another group already uses that web address.", field="slug")
+    group = group or Group()
+    for name in GROUP_FIELDS:
+        setattr(group, name, data[name])
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def move_group(group: Group, up: bool) -> None:
+    """Swap places with the neighbour above or below; positions are renumbered 10, 20, …"""
+    ordered = list_groups(include_archived=True)
+    index = ordered.index(group)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position * 10
+
+
+def set_archived(group: Group, archived: bool) -> None:
+    """An archived group stays readable; nothing in it changes (forums/permissions.py)."""
+    group.archived_at = utcnow() if archived else None
+
+
+def group_by_slug(slug: str) -> Group | None:
+    return db.session.scalar(select(Group).where(Group.slug == slug))
+
+
+def my_group_ids(user) -> set[int]:
+    if not is_member(user):
+        return set()
+    return set(db.session.scalars(select(Membership.group_id).where(Membership.user_id == user.id)))
+
+
+def join_group(user, group: Group) -> None:
+    if db.session.get(Membership, (user.id, group.id)) is None:
+        db.session.add(Membership(user_id=user.id, group_id=group.id))
+        after_commit(events.member_joined_group, user_id=user.id, group_id=group.id)
+
+
+def leave_group(user, group: Group) -> None:
+    membership = db.session.get(Membership, (user.id, group.id))
+    if membership is not None:
+        db.session.delete(membership)
+        after_commit(events.member_left_group, user_id=user.id, group_id=group.id)
+
+
+def group_threads(group: Group, page: int):
+    """Pinned first, then by last activity; authors and last posters loaded with the page."""
+    query = (
+        select(Thread)
+        .where(Thread.group_id == group.id)
+        .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=THREADS_PER_PAGE, error_out=False)
