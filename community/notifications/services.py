@@ -65,17 +65,22 @@ def notify(
 ) -> None:
     """One notification each for the members who want this kind."""
     for user_id in sorted(wanted_by(set(user_ids), kind)):
-        db.session.add(
-            Notification(
-                user_id=user_id,
-                kind=kind,
-                actor_id=actor_id,
-                subject_type=subject[0],
-                subject_id=subject[1],
-                url=url,
-                params=params or {},
-            )
-        )
+        db.session.add(_new(user_id, kind, actor_id, subject, url, params))
+
+
+def _new(
+    user_id: int, kind: str, actor_id, subject: tuple[str, int], url: str, params, **extra
+) -> Notification:
+    return Notification(
+        user_id=user_id,
+        kind=kind,
+        actor_id=actor_id,
+        subject_type=subject[0],
+        subject_id=subject[1],
+        url=url,
+        params=params or {},
+        **extra,
+    )
 
 
 def notify_grouped(
@@ -96,19 +101,7 @@ def notify_grouped(
         select(Notification).where(Notification.user_id == user_id, Notification.group_key == key)
     )
     if existing is None:
-        db.session.add(
-            Notification(
-                user_id=user_id,
-                kind=kind,
-                actor_id=actor_id,
-                subject_type=subject[0],
-                subject_id=subject[1],
-                url=url,
-                params=params or {},
-                group_key=key,
-                count=count,
-            )
-        )
+        db.session.add(_new(user_id, kind, actor_id, subject, url, params, group_key=key, count=count))
     elif count > existing.count:
         existing.count, existing.actor_id = count, actor_id
         existing.read_at, existing.created_at = None, utcnow()
