@@ -28,7 +28,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import BenchmarkFailed, Note, Options, Row, Target
-from bench.data import ROOT, SECRET_KEY, Site, cookie_header, cookies_from, csrf_token, shared_site
+from bench.data import ROOT, SECRET_KEY, Site, shared_site
+from tests.helpers import cookie_header, cookies_from, csrf_token_in
 
 THREADS = 16
 PAGES = [  # page, what the issue asks of its share of the bare page
@@ -212,7 +213,7 @@ class Server:
         """The Cookie header of a member signed in through the real form."""
         status, headers, html = self.get("/auth/login")
         jar = cookies_from(headers)
-        form = {"csrf_token": csrf_token(html.decode()), "login": site.reader, "password": site.password}
+        form = {"csrf_token": csrf_token_in(html.decode()), "login": site.reader, "password": site.password}
         status, headers, _ = self.request(
             "POST",
             "/auth/login",

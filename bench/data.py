@@ -12,19 +12,18 @@ from __future__ import annotations
 import logging
 import os
 import random
-import re
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
+
+from tests.helpers import csrf_token_in
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long benchmark password"
 SECRET_KEY = "benchmark-secret-key-not-for-production"
 # A fast hash for the seeded members: it costs only at sign-in, which no benchmark times.
 FAST_HASH = "pbkdf2:sha256:1000"
-_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 READER = "river_stone"  # the member every page benchmark reads as
 MEMBERS = [READER, "ana_m", "jo_walks", "quietfern", "tom_b", "lena_r", "kwame_o", "pat_h"]
@@ -305,32 +304,12 @@ def seed_site(
 # Signing in -----------------------------------------------------------------------------
 
 
-def csrf_token(html: str) -> str:
-    match = _TOKEN.search(html)
-    if not match:
-        raise RuntimeError("no CSRF token on the sign-in page")
-    return match.group(1)
-
-
 def sign_in_client(client, login: str = READER, password: str = PASSWORD) -> None:
     """Sign a Flask test client in through the real form."""
-    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    token = csrf_token_in(client.get("/auth/login").get_data(as_text=True))
     response = client.post("/auth/login", data={"csrf_token": token, "login": login, "password": password})
     if response.status_code != 302:
         raise RuntimeError(f"signing in as {login} gave {response.status_code}")
-
-
-def cookies_from(headers, jar: dict | None = None) -> dict:
-    jar = dict(jar or {})
-    for name, value in headers:
-        if name.lower() == "set-cookie":
-            for morsel in SimpleCookie(value).values():
-                jar[morsel.key] = morsel.value
-    return jar
-
-
-def cookie_header(jar: dict) -> str:
-    return "; ".join(f"{key}={value}" for key, value in jar.items())
 
 
 _SHARED: dict[str, tuple[str, Site]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -42,14 +43,32 @@ def corpus_lines(*parts: str) -> list[str]:
     return lines
 
 
+def csrf_token_in(html: str) -> str:
+    """The CSRF token a page carries, in a form field or the members' meta tag."""
+    match = _TOKEN.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def cookies_from(headers, jar: dict | None = None) -> dict:
+    """`jar` updated with the cookies set by response headers given as (name, value) pairs."""
+    jar = dict(jar or {})
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            for morsel in SimpleCookie(value).values():
+                jar[morsel.key] = morsel.value
+    return jar
+
+
+def cookie_header(jar: dict) -> str:
+    return "; ".join(f"{key}={value}" for key, value in jar.items())
+
+
 class Client(FlaskClient):
     """A test client that fills in the CSRF token the way a browser's form would."""
 
     def csrf_token(self, page: str) -> str:
-        html = self.get(page).get_data(as_text=True)
-        match = _TOKEN.search(html)
-        assert match, f"no CSRF token on {page}"
-        return match.group(1) or match.group(2)
+        return csrf_token_in(self.get(page).get_data(as_text=True))
 
     def post_form(self, path: str, data: dict | None = None, page: str | None = None, **kwargs):
         data = dict(data or {})

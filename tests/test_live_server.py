@@ -12,19 +12,17 @@ import socket
 import subprocess
 import sys
 import time
-from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.helpers import PASSWORD, ROOT, skip_or_fail
+from tests.helpers import PASSWORD, ROOT, cookie_header, cookies_from, csrf_token_in, skip_or_fail
 
 pytestmark = pytest.mark.real_server
 
 THREADS = 8
 MAX_PER_MEMBER = 3
 POLL = "/socket.io/?EIO=4&transport=polling"
-_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _free_port() -> int:
@@ -108,35 +106,22 @@ def request(port, method, path, body=None, headers=None, timeout=5.0):
         connection.close()
 
 
-def cookies_from(headers, jar: dict | None = None) -> dict:
-    jar = dict(jar or {})
-    for name, value in headers:
-        if name.lower() == "set-cookie":
-            for morsel in SimpleCookie(value).values():
-                jar[morsel.key] = morsel.value
-    return jar
-
-
-def cookie_header(jar: dict) -> dict:
-    return {"Cookie": "; ".join(f"{key}={value}" for key, value in jar.items())}
-
-
 @pytest.fixture(scope="module")
 def member_cookie(server) -> dict:
     """Sign in as the probe member through the real form; the cookie header that carries it."""
     status, headers, html = request(server, "GET", "/auth/login")
     assert status == 200
     jar = cookies_from(headers)
-    form = {"csrf_token": _TOKEN.search(html).group(1), "login": "probe_member", "password": PASSWORD}
+    form = {"csrf_token": csrf_token_in(html), "login": "probe_member", "password": PASSWORD}
     status, headers, _ = request(
         server,
         "POST",
         "/auth/login",
         body=urlencode(form),
-        headers={"Content-Type": "application/x-www-form-urlencoded", **cookie_header(jar)},
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_header(jar)},
     )
     assert status == 302, "the probe member could not sign in"
-    return cookie_header(cookies_from(headers, jar))
+    return {"Cookie": cookie_header(cookies_from(headers, jar))}
 
 
 def open_raw(port, text: str) -> socket.socket:
