@@ -56,7 +56,8 @@ def post_head_and_body(post: Post, signed_in: bool) -> Markup:
             return found
     html = Markup(
         current_app.jinja_env.get_template("forums/_post_body.html").render(
-            post=post, current_user=current_user, url_for=url_for
+            post=post,
+            current_user=current_user,  # url_for is already a global of Flask's Jinja
         )
     )
     with _lock:
