@@ -61,10 +61,20 @@ class Config:
     REGISTRATION_FAILURE_LIMIT = "20 per hour"
     REGISTRATION_LIMIT = "5 per day"  # new accounts per network address
     RESET_MAIL_LIMIT = "5 per 10 minutes"  # reset requests per network address
-    # Per member: each post and preview runs Markdown and bleach, which cost real time.
-    POST_LIMIT = "8 per minute"
-    NEW_MEMBER_POST_LIMIT = "4 per minute"  # untrusted members in their first days (accounts.standing)
+    # Previews per member: each runs Markdown and bleach, which cost real time.
     PREVIEW_LIMIT = "20 per minute"
+    # Moderation (community.moderation): a new member's first posts wait for review; they
+    # become trusted after TRUST_AFTER_POSTS approved posts and TRUST_AFTER_DAYS days.
+    NEW_MEMBER_HELD_POSTS = int(os.environ.get("NEW_MEMBER_HELD_POSTS", "3"))
+    TRUST_AFTER_POSTS = int(os.environ.get("TRUST_AFTER_POSTS", "3"))
+    TRUST_AFTER_DAYS = int(os.environ.get("TRUST_AFTER_DAYS", "3"))
+    FLAGS_TO_HIDE = int(os.environ.get("FLAGS_TO_HIDE", "3"))  # from distinct trusted members
+    # Seconds between posts by trust (0: no wait); moderators never wait.
+    NEW_THREAD_INTERVAL = 120
+    NEW_REPLY_INTERVAL = 30
+    NEW_MEMBER_FIRST_DAY_THREADS = 3
+    TRUSTED_THREAD_INTERVAL = 15
+    TRUSTED_REPLY_INTERVAL = 5
     RESET_INBOX_LIMIT = "3 per hour"  # reset mails per inbox, so nobody floods one through us
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
@@ -116,5 +126,7 @@ class TestConfig(Config):
     SOCKETIO_MESSAGE_QUEUE = None
     MAIL_SERVER = None
     LOGIN_SLOW_DOWN_SECONDS = 0
+    # Tests post many times a second; tests of the posting pace set the real intervals.
+    NEW_THREAD_INTERVAL = NEW_REPLY_INTERVAL = TRUSTED_THREAD_INTERVAL = TRUSTED_REPLY_INTERVAL = 0
     # A fast hash keeps the suite quick; production uses scrypt (see Config).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

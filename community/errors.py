@@ -93,6 +93,12 @@ def register_errorhandlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.code == 403 and current_user.is_authenticated:
+            from community.accounts import standing
+
+            refusal = standing.refusal(current_user)
+            if refusal:  # a silenced member is told why and until when, and keeps their text
+                return render_error(403, refusal, typed=_typed_text())
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

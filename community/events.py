@@ -17,3 +17,8 @@ post_edited = _events.signal("post-edited")  # post_id, thread_id, editor_id
 post_removed = _events.signal("post-removed")  # post_id, thread_id
 member_joined_group = _events.signal("member-joined-group")  # user_id, group_id
 member_left_group = _events.signal("member-left-group")  # user_id, group_id
+
+# Moderation
+crisis_alert = _events.signal("crisis-alert")  # item_id, url: online moderators hear of it (chat)
+member_suspended = _events.signal("member-suspended")  # user_id: their open sockets close
+member_silenced = _events.signal("member-silenced")  # user_id, until (ISO 8601 or None)

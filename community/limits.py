@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import time
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
@@ -71,6 +72,16 @@ def has_any(name: str, key: str, limit: str) -> bool:
     """True when anything was counted under this key in the current window."""
     item = _item(limit)
     return _limiter().get_window_stats(item, name, _key(key)).remaining < item.amount
+
+
+def window_reset(name: str, key: str, limit: str) -> float | None:
+    """When the current window of this limit ends (seconds since the epoch), if it has begun."""
+    stats = _limiter().get_window_stats(_item(limit), name, _key(key))
+    return stats.reset_time or None
+
+
+def now() -> float:
+    return time.time()
 
 
 def reset() -> None:

@@ -22,8 +22,10 @@ DEMO_MEMBERS = [
 
 def seed(demo: bool = False) -> Iterator[str]:
     from community.forums.seed import seed_demo_threads, seed_groups
+    from community.moderation.seed import seed_moderation
 
     yield from seed_groups()
+    yield from seed_moderation()
     if demo:
         members: dict = {}
         yield from seed_demo_members(members)

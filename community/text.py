@@ -7,7 +7,7 @@ in community.content; this module decides what is taken and says why when it is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from wtforms.validators import StopValidation
@@ -95,23 +95,37 @@ KINDS: dict[str, TextKind] = {
     kind.name: kind for kind in (POST_BODY, TITLE, CONTENT_WARNING, BIO, CHAT_MESSAGE, DIARY_NOTE)
 }
 
-# Checks every accepted text passes, in this order, after its length and before any HTML is
-# made. Each is called as check(source, kind) and refuses by raising TextRefused with words
-# for the member. Moderation's watched words and the crisis detection register here, so
-# every kind of text on every path meets them. Empty until they exist.
-TEXT_CHECKS: list[Callable[[str, TextKind], None]] = []
+DISPLAY_NAME = TextKind(
+    "display_name",
+    "Display name",
+    0,
+    50,
+    markdown=False,
+    too_long="Please keep your display name to {max} characters or fewer.",
+)
+
+KINDS[DISPLAY_NAME.name] = DISPLAY_NAME
+
+# Screens every accepted text passes, in order, after its length and before any HTML is
+# made. Each is called as screen(source, kind) and either refuses by raising TextRefused
+# with words for the member, or returns what it noticed: a collection of verdicts ("hold",
+# "flag", "crisis", "crisis_hold") that the feature storing the text hands to moderation.
+# Moderation's watched words and crisis phrases register here (community.moderation), so
+# every kind of text on every path meets them.
+TEXT_SCREENS: list[Callable[[str, TextKind], Iterable[str]]] = []
 
 
 @dataclass(frozen=True)
 class Accepted:
     """Text that passed: `source` as stored, its sanitised `html` ('' for one-line kinds),
-    `plain` words for the search index and snippets, and the @mentions that became links
-    (lower-cased name -> username)."""
+    `plain` words for the search index and snippets, the @mentions that became links
+    (lower-cased name -> username), and the screens' verdicts (see TEXT_SCREENS)."""
 
     source: str
     html: str
     plain: str
     mentions: dict[str, str]
+    verdicts: frozenset[str] = frozenset()
 
 
 def measure(text: str | None, kind: TextKind) -> str:
@@ -140,15 +154,24 @@ def accept_text(text: str | None, kind: TextKind, mentions: MentionLookup | None
     passed, so refused text costs no query. One-line kinds have no HTML and no mentions.
     """
     source = measure(text, kind)
-    for check in TEXT_CHECKS:
-        check(source, kind)
+    verdicts = screen(source, kind)
     check_cost(source)
     if not kind.markdown:
-        return Accepted(source, "", source, {})
+        return Accepted(source, "", source, {}, verdicts)
     if callable(mentions):
         mentions = mentions(source)
     html, linked = render_with_mentions(source, mentions)
-    return Accepted(source, html, plain_text(html), linked)
+    return Accepted(source, html, plain_text(html), linked, verdicts)
+
+
+def screen(source: str, kind: TextKind) -> frozenset[str]:
+    """Every screen's verdicts on text already measured; TextRefused when one refuses it."""
+    if not source:
+        return frozenset()
+    verdicts: set[str] = set()
+    for check in TEXT_SCREENS:
+        verdicts.update(check(source, kind))
+    return frozenset(verdicts)
 
 
 class TextRules:

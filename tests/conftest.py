@@ -86,10 +86,13 @@ def _create(app, username, role="member", trusted=False):
 
 @pytest.fixture
 def users(app) -> dict[str, int]:
-    """One account of each role (ids); each signs in with tests.helpers.PASSWORD."""
+    """One account of each role (ids); each signs in with tests.helpers.PASSWORD. The two
+    members are established (trusted), so their posts are published at once; "newcomer" is a
+    new member whose first posts wait for a moderator."""
     return {
-        "member": _create(app, "member"),
-        "other": _create(app, "other_member"),
+        "member": _create(app, "member", trusted=True),
+        "other": _create(app, "other_member", trusted=True),
+        "newcomer": _create(app, "newcomer"),
         "moderator": _create(app, "moderator", role="moderator", trusted=True),
         "admin": _create(app, "admin", role="admin", trusted=True),
     }

@@ -188,19 +188,23 @@ def test_a_bio_past_its_limit_is_refused_by_the_settings_page_and_the_service(ap
 # The checks ------------------------------------------------------------------------------
 
 
-def test_the_checks_run_in_order_on_the_cleaned_text_and_any_of_them_can_refuse(monkeypatch):
+def test_the_screens_run_in_order_on_the_cleaned_text_and_any_of_them_can_refuse(monkeypatch):
     seen = []
 
     def first(source, kind):
         seen.append(("first", source, kind.name))
+        return ["flag"] if "calm" in source else []
 
     def refuse_needles(source, kind):
         seen.append(("second", source, kind.name))
         if "needles" in source:
             raise TextRefused("Please leave out the word “needles” here.")
+        return []
 
-    monkeypatch.setattr(text, "TEXT_CHECKS", [*text.TEXT_CHECKS, first, refuse_needles])
-    assert accept_text("\n\nA calm day  ", POST_BODY).html == "<p>A calm day</p>"
+    monkeypatch.setattr(text, "TEXT_SCREENS", [first, refuse_needles])
+    accepted = accept_text("\n\nA calm day  ", POST_BODY)
+    assert accepted.html == "<p>A calm day</p>"
+    assert accepted.verdicts == {"flag"}  # what a screen noticed travels with the text
     assert seen == [("first", "A calm day", "post_body"), ("second", "A calm day", "post_body")]
 
     looked_up = []
@@ -223,8 +227,9 @@ def test_a_check_refuses_a_post_on_the_forum_page_in_its_own_words(monkeypatch, 
     def refuse_needles(source, kind):
         if "needles" in source:
             raise TextRefused("Please leave out the word “needles” here.")
+        return []
 
-    monkeypatch.setattr(text, "TEXT_CHECKS", [refuse_needles])
+    monkeypatch.setattr(text, "TEXT_SCREENS", [refuse_needles])
     auth.login()
     response = client.post_form(f"/threads/{thread_id}/reply", {"body": "All about needles"})
     assert response.status_code == 422

@@ -37,6 +37,14 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="member")
     trusted: Mapped[bool] = mapped_column(default=False)
+    # Standing (read only through community.accounts.standing): "active", "silenced" (may
+    # read, not write) or "suspended" (may not sign in), until a time or, with None, until a
+    # moderator lifts it; the reason is shown to the member.
+    standing: Mapped[str] = mapped_column(String(10), default="active")
+    standing_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    standing_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Posts a moderator approved, or published without review, toward becoming trusted.
+    approved_posts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     display_name: Mapped[str] = mapped_column(String(50), default="")

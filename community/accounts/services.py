@@ -16,7 +16,7 @@ from community.extensions import db
 from community.mail import send_later, send_template
 from community.names import reserved_name_problem
 from community.security import ROLES, external_url, site_url
-from community.text import BIO, TextRefused, accept_text
+from community.text import BIO, DISPLAY_NAME, TextRefused, accept_text
 from community.unit_of_work import after_commit
 
 
@@ -156,13 +156,31 @@ def check_current_password(user: User, password: str) -> bool:
 
 
 def update_profile(user: User, data: dict) -> None:
+    """Save the profile. The bio and display name meet the watched words like any post:
+    a match to review puts the profile in the moderators' queue (it stays as saved)."""
     try:
         bio = accept_text(data.get("bio"), BIO)
     except TextRefused as error:
         raise AccountError(str(error), "bio") from error
-    for field in ("display_name", "pronouns", "relationship", "conditions", "theme", "text_size"):
+    try:
+        name = accept_text(data.get("display_name"), DISPLAY_NAME)
+    except TextRefused as error:
+        raise AccountError(str(error), "display_name") from error
+    for field in ("pronouns", "relationship", "conditions", "theme", "text_size"):
         setattr(user, field, data.get(field) or getattr(User, field).default.arg)
+    verdicts = (name.verdicts if name.source != user.display_name else frozenset()) | (
+        bio.verdicts if bio.source != user.bio else frozenset()
+    )
+    user.display_name = name.source
     user.bio, user.bio_html = bio.source, bio.html
+    if verdicts and user.role == "member":
+        from community.moderation import queue  # moderation builds on accounts, not the reverse
+
+        db.session.flush()
+        if verdicts & {"crisis", "crisis_hold"}:
+            queue.queue_item("user", user.id, "crisis", crisis=True)
+        if verdicts - {"crisis"}:
+            queue.queue_item("user", user.id, "watched_word")
 
 
 def request_reset(email: str) -> None:

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community import limits, unit_of_work
-from community.accounts import bp, services, sessions
+from community.accounts import bp, services, sessions, standing
 from community.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -93,6 +93,9 @@ def login():
             user = services.sign_in(form.login.data, form.password.data, limits.client_address())
         except services.TooManyAttempts:
             return render_error(429)
+        if user is not None and standing.is_suspended(user):
+            # The password was right, so the member may know why they can't come in, and until when.
+            return render_template("accounts/login.html", form=form, suspended=standing.refusal(user)), 403
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))

@@ -73,8 +73,8 @@ class PathMaker:
 
     _MARK = "987654321"
 
-    def __init__(self, endpoint: str, **values):
-        self.template = url_for(endpoint, post_id=int(self._MARK), **values)
+    def __init__(self, endpoint: str, key: str = "post_id", **values):
+        self.template = url_for(endpoint, **{key: int(self._MARK)}, **values)
 
     def __call__(self, post_id: int) -> str:
         return self.template.replace(self._MARK, str(post_id), 1)

@@ -9,7 +9,7 @@ from community import events
 from community.database import utcnow
 from community.extensions import db
 from community.forums.models import Group, Membership, Thread
-from community.forums.permissions import is_member, open_groups
+from community.forums.permissions import is_member, listed_threads, open_groups
 from community.forums.services import ForumError
 from community.unit_of_work import after_commit
 
@@ -79,11 +79,12 @@ def leave_group(user, group: Group) -> None:
         after_commit(events.member_left_group, user_id=user.id, group_id=group.id)
 
 
-def group_threads(group: Group, page: int):
-    """Pinned first, then by last activity; authors and last posters loaded with the page."""
+def group_threads(group: Group, page: int, viewer=None):
+    """Pinned first, then by last activity; authors and last posters loaded with the page.
+    Held and hidden threads are listed only for their authors (moderators find them in /mod/)."""
     query = (
         select(Thread)
-        .where(Thread.group_id == group.id)
+        .where(Thread.group_id == group.id, listed_threads(viewer))
         .options(joinedload(Thread.author), joinedload(Thread.last_poster))
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
     )

@@ -12,6 +12,11 @@ from community.database import UTCDateTime, utcnow
 from community.extensions import db
 
 VISIBILITIES = {"members": "Members only", "public": "Public"}
+# A post or thread is "published" (everyone who may read the group sees it), "held" (a new
+# member's post or a watched word: its author and moderators see it, waiting for review) or
+# "hidden" (by moderators, or by flags until reviewed: its author sees the reason).
+PUBLISHED, HELD, HIDDEN = "published", "held", "hidden"
+
 REACTIONS = {
     "support": "Sending support",
     "metoo": "Me too",
@@ -60,10 +65,18 @@ class Thread(db.Model):
     post_count: Mapped[int] = mapped_column(default=0)
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(10), default=PUBLISHED)
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Slow mode: seconds each member waits between replies here (0: off).
+    slow_mode_seconds: Mapped[int] = mapped_column(default=0)
 
     group: Mapped[Group] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == PUBLISHED
 
     @property
     def reply_count(self) -> int:
@@ -83,6 +96,8 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default=PUBLISHED)
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User] = relationship()
@@ -90,6 +105,10 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == PUBLISHED
 
 
 class PostRevision(db.Model):

@@ -11,6 +11,7 @@ from community.accounts.models import User
 from community.database import utcnow
 from community.extensions import db
 from community.forums.models import Post, Reaction, ThreadWatch
+from community.moderation import blocking
 from community.notifications import services as notifications
 from community.notifications.kinds import register_kind
 
@@ -30,6 +31,7 @@ def _about(post: Post) -> dict:
 def after_new_post(post: Post, mentioned: dict[str, str], replies: bool = True) -> None:
     """Tell the people mentioned (once per post), and everyone watching the thread, about a post.
     Every member may read every thread, so nobody is told of a post they cannot open."""
+    # Members who blocked the author hear nothing of what they write.
     told: set[int] = {post.author_id}
     if mentioned:
         named = set(db.session.scalars(select(User.id).where(User.username.in_(list(mentioned.values())))))
@@ -47,12 +49,13 @@ def after_new_post(post: Post, mentioned: dict[str, str], replies: bool = True) 
             )
             - told
         )
+        watchers -= blocking.who_blocked(post.author_id, watchers)
         notifications.notify(watchers, REPLY.name, actor_id=post.author_id, **_about(post))
 
 
 def after_reaction(post: Post, reactor: User) -> None:
     """One notification per post per day, counting people rather than clicks."""
-    if post.author_id == reactor.id:
+    if post.author_id == reactor.id or blocking.has_blocked_id(post.author_id, reactor.id):
         return
     today = utcnow().date()
     day_start = datetime.combine(today, time.min, tzinfo=UTC)

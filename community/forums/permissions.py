@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import true
+from sqlalchemy import or_, true
 
 from community.accounts import standing
 from community.extensions import db
-from community.forums.models import Group, Membership, Post, Thread
+from community.forums.models import HELD, PUBLISHED, Group, Membership, Post, Thread
 from community.permissions import rule
 from community.security import has_role
 
@@ -35,13 +35,55 @@ def can_read_group(user, group: Group) -> bool:
     return group.is_public or is_member(user)
 
 
+def _sees_everything(user) -> bool:
+    """Moderators see held and hidden threads and posts, to review them."""
+    return has_role(user, "moderator")
+
+
+def _own(user, author_id: int) -> bool:
+    return is_member(user) and author_id == user.id
+
+
 def can_read_thread(user, thread: Thread) -> bool:
-    return can_read_group(user, thread.group)
+    """A held or hidden thread is its author's and the moderators' alone until published."""
+    if not can_read_group(user, thread.group):
+        return False
+    return thread.state == PUBLISHED or _own(user, thread.author_id) or _sees_everything(user)
 
 
 def readable_groups(user):
     """can_read_group as a query condition on Group, for lists, feeds and search."""
     return true() if is_member(user) else Group.visibility == "public"
+
+
+def visible_threads(user):
+    """can_read_thread's own part as a query condition on Thread (with readable_groups)."""
+    if _sees_everything(user):
+        return true()
+    if is_member(user):
+        return or_(Thread.state == PUBLISHED, Thread.author_id == user.id)
+    return Thread.state == PUBLISHED
+
+
+def listed_threads(user):
+    """Threads in lists and feeds: published ones, and the member's own held threads."""
+    if is_member(user):
+        return or_(Thread.state == PUBLISHED, Thread.author_id == user.id)
+    return Thread.state == PUBLISHED
+
+
+def visible_posts(user):
+    """Posts on a thread page: a held post shows only to its author and moderators; a
+    hidden one shows to everyone as a line saying so (its author and moderators see it)."""
+    if _sees_everything(user):
+        return true()
+    if is_member(user):
+        return or_(Post.state != HELD, Post.author_id == user.id)
+    return Post.state != HELD
+
+
+def can_read_post_text(user, post: Post) -> bool:
+    return post.state == PUBLISHED or _own(user, post.author_id) or _sees_everything(user)
 
 
 def _joined(user, group: Group) -> bool:
@@ -68,12 +110,14 @@ def can_post_in_group(user, group: Group) -> bool:
 def can_reply(user, thread: Thread) -> bool:
     if not can_post_in_group(user, thread.group):
         return False
-    return not thread.locked or has_role(user, "moderator")
+    if _sees_everything(user):
+        return True
+    return not thread.locked and thread.state == PUBLISHED
 
 
 def can_quote(user, post: Post) -> bool:
-    """Quoting starts a reply; a removed post has nothing left to quote."""
-    return can_reply(user, post.thread) and not post.is_deleted
+    """Quoting starts a reply; a removed, held or hidden post has nothing to quote."""
+    return can_reply(user, post.thread) and not post.is_deleted and post.state == PUBLISHED
 
 
 def _is_author(user, post: Post) -> bool:
@@ -82,7 +126,10 @@ def _is_author(user, post: Post) -> bool:
 
 @rule("edit_post")
 def can_edit_post(user, post: Post) -> bool:
-    """Authors edit their posts while the thread is open and its group not archived."""
+    """Authors edit their posts while the thread is open and its group not archived;
+    moderators edit any post that is not removed (the audit log says so)."""
+    if _sees_everything(user) and standing.may_write(user) and not post.is_deleted:
+        return True
     return _is_author(user, post) and _open(post.thread.group) and not post.thread.locked
 
 
@@ -97,6 +144,7 @@ def can_react(user, post: Post) -> bool:
     return (
         may_write(user)
         and not post.is_deleted
+        and post.state == PUBLISHED
         and _open(post.thread.group)
         and can_read_thread(user, post.thread)
     )
@@ -109,7 +157,7 @@ def can_watch(user, thread: Thread) -> bool:
 
 @rule("moderate")
 def can_moderate(user) -> bool:
-    """Pin, lock, and read every revision of a post."""
+    """Thread tools (pin, lock, move, hide, slow mode), and every revision of a post."""
     return has_role(user, "moderator")
 
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from community import events
+from community.accounts import standing
 from community.accounts.models import User, staff_label
 from community.content import mentioned_names, normalise_text
 from community.database import insert_once, utcnow
 from community.extensions import db
+from community.forums import moderation as forum_moderation
 from community.forums import notifications, search
 from community.forums.models import (
+    HELD,
+    HIDDEN,
+    PUBLISHED,
     REACTIONS,
     Group,
     Membership,
@@ -24,7 +30,17 @@ from community.forums.models import (
     ThreadRead,
     ThreadWatch,
 )
-from community.forums.permissions import can_quote, can_read_group, is_member, open_groups, readable_groups
+from community.forums.permissions import (
+    can_quote,
+    can_read_group,
+    is_member,
+    listed_threads,
+    open_groups,
+    readable_groups,
+    visible_posts,
+    visible_threads,
+)
+from community.moderation import audit, blocking, sanctions
 from community.text import CONTENT_WARNING, POST_BODY, TITLE, Accepted, TextKind, TextRefused, accept_text
 from community.unit_of_work import after_commit
 
@@ -42,12 +58,18 @@ class ForumError(ValueError):
 # Threads and posts ----------------------------------------------------------------------
 
 
-def _mentions_for(text: str) -> dict[str, str]:
+def mentions_for(text: str, author_id: int | None = None) -> dict[str, str]:
+    """The members an @name in `text` names, except those who blocked its author: a
+    blocked member cannot mention them (the @name stays plain text)."""
     names = mentioned_names(text)
     if not names:
         return {}
-    rows = db.session.execute(select(User.username).where(func.lower(User.username).in_(names)))
-    return {username.lower(): username for (username,) in rows}
+    rows = db.session.execute(select(User.id, User.username).where(func.lower(User.username).in_(names)))
+    found = {user_id: username for user_id, username in rows}
+    if author_id is not None:
+        for user_id in blocking.who_blocked(author_id, set(found)):
+            del found[user_id]
+    return {username.lower(): username for username in found.values()}
 
 
 def _accept(text: str | None, kind: TextKind, field: str, mentions=None) -> Accepted:
@@ -58,17 +80,17 @@ def _accept(text: str | None, kind: TextKind, field: str, mentions=None) -> Acce
         raise ForumError(str(error), field=field) from error
 
 
-def _clean_title(title: str | None) -> str:
-    return _accept(title, TITLE, "title").source
+def _clean_title(title: str | None) -> Accepted:
+    return _accept(title, TITLE, "title")
 
 
-def _clean_body(body: str | None) -> Accepted:
+def _clean_body(body: str | None, author_id: int | None = None) -> Accepted:
     """The post as stored, its HTML and the members it really mentions (not in code or links)."""
-    return _accept(body, POST_BODY, "body", mentions=_mentions_for)
+    return _accept(body, POST_BODY, "body", mentions=lambda text: mentions_for(text, author_id))
 
 
-def _clean_warning(content_warning: str | None) -> str:
-    return _accept(content_warning, CONTENT_WARNING, "content_warning").source
+def _clean_warning(content_warning: str | None) -> Accepted:
+    return _accept(content_warning, CONTENT_WARNING, "content_warning")
 
 
 def preview(body: str) -> str:
@@ -77,17 +99,19 @@ def preview(body: str) -> str:
 
 
 def create_thread(author: User, group: Group, title: str, body: str, content_warning: str = "") -> Thread:
+    """A new thread and its opening post. `thread.outcome` says whether it waits for a
+    moderator and whether its author should see crisis support now."""
     # Every field is accepted before anything is written, so a refusal leaves nothing behind.
     title, accepted, warning, now = (
         _clean_title(title),
-        _clean_body(body),
+        _clean_body(body, author.id),
         _clean_warning(content_warning),
         utcnow(),
     )
     thread = Thread(
         group=group,
         author=author,
-        title=title,
+        title=title.source,
         created_at=now,
         last_post_at=now,
         last_poster=author,
@@ -95,23 +119,43 @@ def create_thread(author: User, group: Group, title: str, body: str, content_war
     )
     db.session.add(thread)
     db.session.flush()
-    post, mentions = _add_post(thread, author, accepted, warning, now, first=True)
-    notifications.after_new_post(post, mentioned=mentions)
-    after_commit(events.post_created, post_id=post.id, thread_id=thread.id, author_id=author.id, first=True)
+    verdicts = title.verdicts | accepted.verdicts | warning.verdicts
+    post = _add_post(thread, author, accepted, warning.source, now, verdicts, first=True)
+    thread.outcome = post.outcome
     return thread
 
 
 def create_reply(author: User, thread: Thread, body: str, content_warning: str = "") -> Post:
-    post, mentions = _add_post(thread, author, _clean_body(body), _clean_warning(content_warning), utcnow())
-    notifications.after_new_post(post, mentioned=mentions)
-    after_commit(events.post_created, post_id=post.id, thread_id=thread.id, author_id=author.id, first=False)
-    return post
+    """A reply; `post.outcome` as for create_thread. The same text sent twice in a minute
+    (a double click, a reload of the page that answered) is stored once."""
+    accepted, warning = _clean_body(body, author.id), _clean_warning(content_warning)
+    now = utcnow()
+    repeat = db.session.scalar(
+        select(Post).where(
+            Post.thread_id == thread.id,
+            Post.author_id == author.id,
+            Post.body == accepted.source,
+            Post.content_warning == warning.source,
+            Post.created_at > now - timedelta(minutes=1),
+        )
+    )
+    if repeat is not None:
+        repeat.outcome = forum_moderation.Outcome(held=repeat.state == HELD)
+        return repeat
+    return _add_post(thread, author, accepted, warning.source, now, accepted.verdicts | warning.verdicts)
 
 
 def _add_post(
-    thread: Thread, author: User, accepted: Accepted, content_warning: str, now, first: bool = False
-) -> tuple[Post, dict[str, str]]:
-    """Store an accepted post (and its index entry); returns it with the members it mentions."""
+    thread: Thread,
+    author: User,
+    accepted: Accepted,
+    content_warning: str,
+    now,
+    verdicts: frozenset[str],
+    first: bool = False,
+) -> Post:
+    """Store an accepted post; moderation decides whether it waits for review. A published
+    post is counted, indexed and told about at once; a held one when it is approved."""
     post = Post(
         thread=thread,
         author=author,
@@ -121,13 +165,22 @@ def _add_post(
         created_at=now,
     )
     db.session.add(post)
-    thread.post_count = Thread.post_count + 1  # in SQL: two replies at once both count
-    thread.last_post_at, thread.last_poster = now, author
     db.session.flush()
-    search.index_post(post.id, thread.title if first else "", post.body_html)
+    post.outcome = forum_moderation.review(post, verdicts, author, first)
+    if post.state == PUBLISHED:
+        thread.post_count = Thread.post_count + 1  # in SQL: two replies at once both count
+        thread.last_post_at, thread.last_poster = now, author
+        db.session.flush()
+        search.index_post(post.id, thread.title if first else "", post.body_html)
+        if not standing.is_trusted(author):
+            sanctions.count_approved_post(author)
+        notifications.after_new_post(post, mentioned=accepted.mentions)
+        after_commit(
+            events.post_created, post_id=post.id, thread_id=thread.id, author_id=author.id, first=first
+        )
     _set_watch(author, thread, watching=True, explicit=False)
     mark_read(author, thread, now)
-    return post, accepted.mentions
+    return post
 
 
 def quote_reply(user, thread: Thread, post_id: int) -> tuple[str, str] | None:
@@ -141,18 +194,21 @@ def quote_reply(user, thread: Thread, post_id: int) -> tuple[str, str] | None:
 
 
 def is_first_post(post: Post) -> bool:
-    first_id = db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == post.thread_id))
-    return first_id == post.id
+    return forum_moderation.is_first(post)
 
 
 def edit_post(
     post: Post, editor: User, body: str, content_warning: str = "", title: str | None = None
-) -> None:
-    """Keep the old text as a revision, then store the new text and its HTML."""
-    accepted = _clean_body(body)
-    content_warning = _clean_warning(content_warning)  # every refusal before anything changes
+) -> forum_moderation.Outcome:
+    """Keep the old text as a revision, then store the new text and its HTML. An edit meets
+    the watched words as a new post does; a moderator's edit of someone else's post is in
+    the audit log."""
+    accepted = _clean_body(body, post.author_id)
+    warning = _clean_warning(content_warning)  # every refusal before anything changes
     first = is_first_post(post)
-    new_title = _clean_title(title) if first and title is not None else post.thread.title
+    new_title = _clean_title(title) if first and title is not None else None
+    verdicts = accepted.verdicts | warning.verdicts | (new_title.verdicts if new_title else frozenset())
+    new_title = new_title.source if new_title else post.thread.title
     db.session.add(
         PostRevision(
             post_id=post.id,
@@ -164,19 +220,24 @@ def edit_post(
         )
     )
     post.body, post.body_html = accepted.source, accepted.html
-    post.content_warning = content_warning
+    post.content_warning = warning.source
     post.edited_at = utcnow()
     post.thread.title = new_title
-    search.index_post(post.id, new_title if first else "", post.body_html)
-    if accepted.mentions:  # only members not yet told about this post hear of it
-        notifications.after_new_post(post, mentioned=accepted.mentions, replies=False)
+    if editor.id != post.author_id:
+        audit.record(editor, "edit", subject=("post", post.id), member=post.author)
+    outcome = forum_moderation.review(post, verdicts, editor, first, edited=True)
+    if post.state == PUBLISHED:
+        search.index_post(post.id, new_title if first else "", post.body_html)
+        if accepted.mentions:  # only members not yet told about this post hear of it
+            notifications.after_new_post(post, mentioned=accepted.mentions, replies=False)
     after_commit(events.post_edited, post_id=post.id, thread_id=post.thread_id, editor_id=editor.id)
+    return outcome
 
 
 def delete_post(post: Post) -> None:
     """Soft delete: the post stays in its place, marked as removed by its author."""
     post.deleted_at = utcnow()
-    if is_first_post(post):
+    if is_first_post(post) and post.state == PUBLISHED:
         search.index_post(post.id, post.thread.title, "")  # the thread stays findable by title
     else:
         search.remove_post(post.id)
@@ -194,11 +255,75 @@ def revisions(post: Post) -> list[PostRevision]:
     )
 
 
-def set_thread_flag(thread: Thread, flag: str, value: bool) -> None:
-    """Pin (`pinned`) or close to replies (`locked`)."""
+def set_thread_flag(thread: Thread, flag: str, value: bool, moderator=None) -> None:
+    """Pin (`pinned`) or close to replies (`locked`); in the audit log."""
     if flag not in {"pinned", "locked"}:
         raise ForumError("Unknown thread setting.")
     setattr(thread, flag, value)
+    action = {"pinned": ("pin", "unpin"), "locked": ("lock", "unlock")}[flag][0 if value else 1]
+    audit.record(moderator, action, subject=("thread", thread.id), member=thread.author)
+
+
+SLOW_MODES = {0: "Off", 30: "30 seconds", 60: "1 minute", 300: "5 minutes", 900: "15 minutes", 3600: "1 hour"}
+
+
+def set_slow_mode(thread: Thread, seconds: int, moderator) -> None:
+    if seconds not in SLOW_MODES:
+        raise ForumError("Please choose one of the slow mode settings.")
+    thread.slow_mode_seconds = seconds
+    audit.record(moderator, "slow_mode", subject=("thread", thread.id), member=thread.author, seconds=seconds)
+
+
+def move_thread(thread: Thread, group: Group, moderator) -> None:
+    if group.archived_at is not None:
+        raise ForumError("Threads can't be moved into an archived group.")
+    old = thread.group
+    thread.group = group
+    audit.record(
+        moderator,
+        "move",
+        subject=("thread", thread.id),
+        member=thread.author,
+        from_group=old.slug,
+        to_group=group.slug,
+    )
+
+
+def set_thread_hidden(thread: Thread, hidden: bool, moderator, reason: str = "") -> None:
+    """Hide a whole thread from everyone but its author (who sees the reason) and moderators."""
+    reason = (reason or "").strip()[:300]
+    if hidden and not reason:
+        raise ForumError("Please give the reason the author will see.", field="reason")
+    # Search asks visible_threads, so a hidden thread's posts stay indexed but unseen.
+    if hidden:
+        thread.state, thread.hidden_reason = HIDDEN, reason
+    else:
+        thread.state, thread.hidden_reason = PUBLISHED, ""
+    audit.record(
+        moderator,
+        "hide_thread" if hidden else "unhide_thread",
+        subject=("thread", thread.id),
+        member=thread.author,
+        reason=reason,
+    )
+
+
+def slow_mode_refusal(user, thread: Thread) -> str | None:
+    """Slow mode: one reply per member every so often in this thread (moderators exempt)."""
+    if not thread.slow_mode_seconds or standing.is_staff(user):
+        return None
+    last = db.session.scalar(
+        select(func.max(Post.created_at)).where(Post.thread_id == thread.id, Post.author_id == user.id)
+    )
+    if last is None:
+        return None
+    left = thread.slow_mode_seconds - int((utcnow() - last).total_seconds())
+    if left <= 0:
+        return None
+    return (
+        f"This thread is in slow mode: one reply every {SLOW_MODES[thread.slow_mode_seconds].lower()}. "
+        f"Please wait {left} seconds, then send again; your text is still here."
+    )
 
 
 # Reading a thread -----------------------------------------------------------------------
@@ -213,14 +338,21 @@ class ReactionSummary:
     mine: bool
 
 
-def thread_page(thread: Thread, page: int):
-    query = select(Post).where(Post.thread_id == thread.id).options(joinedload(Post.author)).order_by(Post.id)
+def thread_page(thread: Thread, page: int, viewer=None):
+    query = (
+        select(Post)
+        .where(Post.thread_id == thread.id, visible_posts(viewer))
+        .options(joinedload(Post.author))
+        .order_by(Post.id)
+    )
     return db.paginate(query, page=page, per_page=POSTS_PER_PAGE, error_out=False)
 
 
-def page_of_post(post: Post) -> int:
+def page_of_post(post: Post, viewer=None) -> int:
     before = db.session.scalar(
-        select(func.count()).select_from(Post).where(Post.thread_id == post.thread_id, Post.id < post.id)
+        select(func.count())
+        .select_from(Post)
+        .where(Post.thread_id == post.thread_id, Post.id < post.id, visible_posts(viewer))
     )
     return before // POSTS_PER_PAGE + 1
 
@@ -319,7 +451,7 @@ def new_in_my_groups(user, limit: int = 10) -> list[tuple[Thread, bool]]:
         select(Thread, ThreadRead.last_read_at)
         .join(Membership, and_(Membership.group_id == Thread.group_id, Membership.user_id == user.id))
         .join(Group, Group.id == Thread.group_id)
-        .where(open_groups())
+        .where(open_groups(), listed_threads(user))
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
         .options(joinedload(Thread.group), joinedload(Thread.last_poster))
         .order_by(Thread.last_post_at.desc())
@@ -345,7 +477,7 @@ def unread_watched_threads(user, limit: int = 10) -> list[Thread]:
         )
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id))
         .join(Group, Group.id == Thread.group_id)
-        .where(open_groups())
+        .where(open_groups(), listed_threads(user))
         .where(or_(ThreadRead.last_read_at.is_(None), ThreadRead.last_read_at < Thread.last_post_at))
         .options(joinedload(Thread.group), joinedload(Thread.last_poster))
         .order_by(Thread.last_post_at.desc())
@@ -366,7 +498,7 @@ class SearchResult:
 def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
     query = normalise_text(query)[:200]
     # Removed posts are already out of the index (a removed opening post keeps only its title).
-    visible = and_(open_groups(), readable_groups(viewer))
+    visible = and_(open_groups(), readable_groups(viewer), visible_threads(viewer))
     if group is not None:
         if not can_read_group(viewer, group):
             return [], 0

@@ -11,14 +11,15 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from community import limits, unit_of_work
-from community.accounts.standing import in_review_period
+from community.accounts import standing
 from community.extensions import db
 from community.forums import bp, fragments, permissions, services
 from community.forums import groups as forum_groups
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
-from community.forums.models import Post, Thread
+from community.forums.models import HELD, Post, Thread
+from community.moderation import blocking, pace
 from community.paging import page_number
-from community.permissions import requires
+from community.permissions import can, requires
 
 
 def _readable_group(slug: str):
@@ -39,26 +40,43 @@ def _readable_post(post_id: int) -> Post:
     post = db.get_or_404(Post, post_id)
     if not permissions.can_read_thread(current_user, post.thread):
         abort(404)
+    if post.state == HELD and not permissions.can_read_post_text(current_user, post):
+        abort(404)  # a held post does not exist for others yet
     return post
 
 
-def _sending_too_fast(form) -> bool:
-    """Posts and previews a member may send a minute: each one costs the server real work.
-    Past the limit the form comes back with its text and a plain message (429)."""
-    kind = "preview" if "preview" in request.form else "post"
-    if kind == "preview":
-        limit = current_app.config["PREVIEW_LIMIT"]
+def _sending_too_fast(form, action: str, thread: Thread | None = None) -> bool:
+    """Previews a member may ask for a minute (each costs real work), and the posting pace
+    by trust and the thread's slow mode (moderation.pace). Past a limit the form comes back
+    with its text and words saying how long to wait (429)."""
+    if "preview" in request.form:
+        refusal = None
+        if not limits.hit("forum-preview", str(current_user.id), current_app.config["PREVIEW_LIMIT"]):
+            refusal = "You are previewing very quickly. Please wait a minute; your text is still here."
     else:
-        limit = current_app.config[
-            "NEW_MEMBER_POST_LIMIT" if in_review_period(current_user) else "POST_LIMIT"
-        ]
-    if limits.hit(f"forum-{kind}", str(current_user.id), limit):
+        refusal = (thread is not None and services.slow_mode_refusal(current_user, thread)) or (
+            pace.posting_refusal(current_user, action) if action != "edit" else None
+        )
+    if not refusal:
         return False
-    form.body.errors.append(
-        "You are sending very quickly. Please wait a minute, then send again; your text is still here."
-    )
+    form.body.errors.append(refusal)
     form.too_fast = True
     return True
+
+
+def _refused(form, action: str) -> None:
+    """A post refused for its words does not count toward the pace."""
+    if action != "edit" and "preview" not in request.form:
+        pace.give_back(current_user, action)
+
+
+def _after_posting(outcome, what: str) -> None:
+    if outcome.held:
+        flash(
+            f"Thank you. Your {what} is waiting for a moderator: new members' first posts, and posts with "
+            "some words, are read before others see them, usually within a few hours. You can see it here.",
+            "info",
+        )
 
 
 def _status(form) -> int:
@@ -69,7 +87,10 @@ def _status(form) -> int:
 
 def _permalink(post: Post) -> str:
     return url_for(
-        "forums.thread", thread_id=post.thread_id, page=services.page_of_post(post), _anchor=f"post-{post.id}"
+        "forums.thread",
+        thread_id=post.thread_id,
+        page=services.page_of_post(post, current_user),
+        _anchor=f"post-{post.id}",
     )
 
 
@@ -84,7 +105,7 @@ def groups():
 def group(slug: str):
     group = _readable_group(slug)
     readable = permissions.can_read_group(current_user, group)
-    threads = forum_groups.group_threads(group, page_number()) if readable else None
+    threads = forum_groups.group_threads(group, page_number(), current_user) if readable else None
     return render_template(
         "forums/group.html",
         group=group,
@@ -126,7 +147,7 @@ def new_thread(slug: str):
         abort(403)
     form = ThreadForm()
     preview_html = None
-    if form.validate_on_submit() and not _sending_too_fast(form):
+    if form.validate_on_submit() and not _sending_too_fast(form, "thread"):
         try:
             if "preview" in request.form:
                 preview_html = services.preview(form.body.data)
@@ -135,9 +156,13 @@ def new_thread(slug: str):
                     current_user, group, form.title.data, form.body.data, form.content_warning.data or ""
                 )
                 unit_of_work.commit()
+                _after_posting(thread.outcome, "thread")
+                if thread.outcome.crisis:  # support shown in this very response
+                    return _render_thread(thread, ReplyForm(formdata=None), crisis=True)
                 return redirect(url_for("forums.thread", thread_id=thread.id))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays
+            _refused(form, "thread")
             form[error.field].errors.append(str(error))
     return render_template(
         "forums/new_thread.html", group=group, form=form, preview_html=preview_html
@@ -164,6 +189,9 @@ class _PostRow:
     can_react: bool
     can_edit: bool
     can_remove: bool
+    can_flag: bool
+    readable: bool  # False: a hidden post, shown to this reader as a line saying so
+    collapsed: str  # "blocked", "muted" or ""
 
 
 @dataclass
@@ -182,27 +210,39 @@ class _ThreadPage:
     revisions_path: fragments.PathMaker = field(
         default_factory=lambda: fragments.PathMaker("forums.revisions")
     )
+    flag_path: fragments.PathMaker = field(
+        default_factory=lambda: fragments.PathMaker("moderation.flag", key="subject_id", subject_type="post")
+    )
 
 
 def _post_rows(posts: list[Post], reader) -> list[_PostRow]:
     signed_in = reader.is_authenticated
     reactions = services.reactions_for(posts, reader)
-    return [
-        _PostRow(
-            post,
-            fragments.post_head_and_body(post, signed_in),
-            reactions.get(post.id, []),
-            permissions.can_react(reader, post),
-            permissions.can_edit_post(reader, post),
-            permissions.can_delete_post(reader, post),
+    collapser = blocking.Collapser(reader) if signed_in else None
+    rows = []
+    for post in posts:
+        readable = permissions.can_read_post_text(reader, post)
+        rows.append(
+            _PostRow(
+                post,
+                fragments.post_head_and_body(post, signed_in),
+                reactions.get(post.id, []),
+                permissions.can_react(reader, post),
+                permissions.can_edit_post(reader, post),
+                permissions.can_delete_post(reader, post),
+                can(reader, "flag", "post", post) and not post.is_deleted,
+                readable,
+                collapser.reason(post.author_id, post.body) if collapser and readable else "",
+            )
         )
-        for post in posts
-    ]
+    return rows
 
 
-def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200):
+def _render_thread(
+    thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200, crisis: bool = False
+):
     reader = current_user._get_current_object()
-    posts = services.thread_page(thread, page_number())
+    posts = services.thread_page(thread, page_number(), reader)
     # Read up to the newest post shown, not the newest in the thread.
     newly_read = bool(posts.items) and services.mark_read(
         reader, thread, max(post.created_at for post in posts.items)
@@ -225,6 +265,10 @@ def _render_thread(thread: Thread, form: ReplyForm, preview_html: str | None = N
         watching=services.is_watching(reader, thread),
         can_reply=can_reply,
         can_moderate=page.can_moderate,
+        crisis=crisis,
+        slow_modes=services.SLOW_MODES,
+        other_groups=forum_groups.list_groups() if page.can_moderate else [],
+        refusal=standing.refusal(reader) if reader.is_authenticated else None,
     )
     if newly_read and status == 200:
         unit_of_work.commit_if_possible("how far a member has read")
@@ -238,7 +282,7 @@ def reply(thread_id: int):
     if not permissions.can_reply(current_user, thread):
         abort(403)
     form = ReplyForm()
-    if form.validate_on_submit() and not _sending_too_fast(form):
+    if form.validate_on_submit() and not _sending_too_fast(form, "reply", thread):
         try:
             if "preview" in request.form:
                 return _render_thread(thread, form, preview_html=services.preview(form.body.data))
@@ -246,9 +290,13 @@ def reply(thread_id: int):
                 current_user, thread, form.body.data, form.content_warning.data or ""
             )
             unit_of_work.commit()
+            _after_posting(post.outcome, "reply")
+            if post.outcome.crisis:  # support shown in this very response
+                return _render_thread(thread, ReplyForm(formdata=None), crisis=True)
             return redirect(_permalink(post))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays
+            _refused(form, "reply")
             form[error.field].errors.append(str(error))
     return _render_thread(thread, form, status=_status(form) if form.errors else 422)
 
@@ -269,12 +317,12 @@ def edit_post(post_id: int):
     if request.method == "GET" and first:
         form.title.data = post.thread.title
     preview_html = None
-    if form.validate_on_submit() and not _sending_too_fast(form):
+    if form.validate_on_submit() and not _sending_too_fast(form, "edit"):
         try:
             if "preview" in request.form:
                 preview_html = services.preview(form.body.data)
             else:
-                services.edit_post(
+                outcome = services.edit_post(
                     post,
                     current_user,
                     form.body.data,
@@ -282,7 +330,12 @@ def edit_post(post_id: int):
                     title=form.title.data if first else None,
                 )
                 unit_of_work.commit()
-                flash("Your post is updated.", "success")
+                if outcome.held:
+                    flash("Thank you. Your edit is waiting for a moderator before others see it.", "info")
+                else:
+                    flash("The post is updated.", "success")
+                if outcome.crisis:
+                    return _render_thread(post.thread, ReplyForm(formdata=None), crisis=True)
                 return redirect(_permalink(post))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays
@@ -351,8 +404,39 @@ def watch(thread_id: int):
 def set_thread_flag(thread_id: int, flag: str):
     """Moderators pin a thread to the top of its group, or close it to new replies."""
     thread = _readable_thread(thread_id)
-    services.set_thread_flag(thread, flag, request.form.get(flag) == "1")
+    services.set_thread_flag(thread, flag, request.form.get(flag) == "1", current_user)
     unit_of_work.commit()
+    return redirect(url_for("forums.thread", thread_id=thread.id))
+
+
+@bp.route("/threads/<id:thread_id>/tools", methods=["POST"])
+@requires("moderate")
+def thread_tools(thread_id: int):
+    """Move to another group, hide or show again, and slow mode."""
+    thread = _readable_thread(thread_id)
+    tool = request.form.get("tool", "")
+    try:
+        if tool == "move":
+            group = forum_groups.group_by_slug(request.form.get("group", ""))
+            if group is None:
+                raise services.ForumError("Please choose a group.")
+            services.move_thread(thread, group, current_user)
+            message = f"The thread is now in {group.name}."
+        elif tool in ("hide", "unhide"):
+            services.set_thread_hidden(thread, tool == "hide", current_user, request.form.get("reason", ""))
+            message = "The thread is hidden." if tool == "hide" else "The thread is visible again."
+        elif tool == "slow_mode":
+            seconds = request.form.get("seconds", type=int)
+            services.set_slow_mode(thread, seconds if seconds is not None else -1, current_user)
+            message = f"Slow mode: {services.SLOW_MODES[thread.slow_mode_seconds].lower()}."
+        else:
+            abort(400)
+    except services.ForumError as error:
+        unit_of_work.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("forums.thread", thread_id=thread.id)), 303
+    unit_of_work.commit()
+    flash(message, "success")
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
 

@@ -64,6 +64,14 @@ CASES = [
     ),
     ("member", "/settings/devices/{my_other_device}/sign-out", {}),
     ("member", "/settings/devices/sign-out-everywhere", {}),
+    ("moderator", "/threads/{other_thread}/tools", {"tool": "slow_mode", "seconds": "60"}),
+    ("moderator", "/mod/items/{item}/claim", {}),
+    ("moderator", "/mod/users/member/warn", {"message": "Please be gentle in replies."}),
+    ("moderator", "/mod/replies", {"title": "Hello", "body": "A kind hello"}),
+    ("member", "/flag/post/{other_post}", {"reason": "spam"}),
+    ("member", "/u/newcomer/block", {}),
+    ("member", "/u/other_member/unblock", {}),
+    ("member", "/settings/safety", {"words": "weather"}),
 ]
 
 
@@ -91,7 +99,15 @@ def targets(app, forum):
             sessions.start(phone, remember=True)
         db.session.commit()
         device_id = phone.login_session.id
+    other_post = forum.first_post(other_thread)
+    with app.app_context():
+        from community.moderation import blocking, queue
+
+        blocking.block(forum.user("member"), forum.user("other"))
+        item_id = queue.queue_item("post", other_post, "spam").id
+        db.session.commit()
     return {
+        "item": item_id,
         "other_thread": other_thread,
         "my_thread": my_thread,
         "my_post": forum.first_post(my_thread),
@@ -126,15 +142,15 @@ def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(
 
 
 def test_every_state_changing_forum_and_settings_route_is_covered(app):
-    """A new POST route in the forums or the settings needs a case in CASES above, or this fails."""
+    """A new POST route in the forums, moderation or settings needs a case in CASES above, or this fails."""
     adapter = app.url_map.bind("localhost")
-    ids = dict.fromkeys(["other_thread", "my_thread", "my_post", "other_post", "my_other_device"], 1)
+    ids = dict.fromkeys(["other_thread", "my_thread", "my_post", "other_post", "my_other_device", "item"], 1)
     covered = {adapter.match(path.format(**ids), method="POST")[0] for _, path, _ in CASES}
     changing = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if "POST" in rule.methods
-        and rule.endpoint.split(".")[0] in {"forums", "accounts"}
+        and rule.endpoint.split(".")[0] in {"forums", "accounts", "moderation"}
         and not rule.rule.startswith("/auth/")
     }  # sign-in, sign-up, reset, sign-out: test_security.py
     assert changing - covered == set(), "POST routes with no CSRF case"
