@@ -44,7 +44,12 @@ def set_role_command(name, role):
     user = find_by_username(name)
     if user is None:
         raise click.ClickException(f"No account is called {name!r}.")
+    from community.moderation import audit
+
     set_role(user, role)
+    audit.record(
+        None, "set_role", subject=("user", user.id), member=user, reason=f"Made {role} from the command line"
+    )
     commit()
     click.echo(f"{user.username} is now {role}.")
 

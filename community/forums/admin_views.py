@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from community import unit_of_work
+from community.extensions import db
 from community.forums import bp, groups, services
 from community.forums.forms import GroupForm
+from community.moderation import audit
 from community.permissions import requires
 
 
@@ -21,11 +24,15 @@ def manage_groups():
 
 
 def _save(form: GroupForm, group):
+    """Create or change a group; the audit log has who did it."""
+    action = "group_edit" if group is not None else "group_create"
     try:
         group = groups.save_group(group, {name: form[name].data for name in groups.GROUP_FIELDS})
     except services.ForumError as error:
         form[error.field].errors.append(str(error))
         return None
+    db.session.flush()
+    audit.record(current_user, action, subject=("group", group.id), reason=group.name, slug=group.slug)
     unit_of_work.commit()
     return group
 
@@ -55,7 +62,9 @@ def edit_group(slug: str):
 @requires("manage_groups")
 def move_group(slug: str):
     group = _group_or_404(slug)
-    groups.move_group(group, up=request.form.get("direction") == "up")
+    up = request.form.get("direction") == "up"
+    groups.move_group(group, up=up)
+    audit.record(current_user, "group_move", subject=("group", group.id), reason=group.name, up=up)
     unit_of_work.commit()
     return redirect(url_for("forums.manage_groups", _anchor=f"group-{group.id}"))
 
@@ -65,6 +74,8 @@ def move_group(slug: str):
 def archive_group(slug: str):
     group = _group_or_404(slug)
     groups.set_archived(group, request.form.get("archived") != "0")
+    action = "group_archive" if group.archived_at else "group_restore"
+    audit.record(current_user, action, subject=("group", group.id), reason=group.name)
     unit_of_work.commit()
     flash(f"{group.name} is {'archived' if group.archived_at else 'back in the list'}.", "info")
     return redirect(url_for("forums.manage_groups"))

@@ -17,7 +17,6 @@ from community.extensions import db
 from community.forums import moderation as forum_moderation
 from community.forums import notifications, search
 from community.forums.models import (
-    HELD,
     HIDDEN,
     PUBLISHED,
     REACTIONS,
@@ -126,23 +125,23 @@ def create_thread(author: User, group: Group, title: str, body: str, content_war
 
 
 def create_reply(author: User, thread: Thread, body: str, content_warning: str = "") -> Post:
-    """A reply; `post.outcome` as for create_thread. The same text sent twice in a minute
-    (a double click, a reload of the page that answered) is stored once."""
+    """A reply; `post.outcome` as for create_thread."""
     accepted, warning = _clean_body(body, author.id), _clean_warning(content_warning)
-    now = utcnow()
-    repeat = db.session.scalar(
+    return _add_post(thread, author, accepted, warning.source, utcnow(), accepted.verdicts | warning.verdicts)
+
+
+def just_sent(author: User, thread: Thread, body: str, content_warning: str = "") -> Post | None:
+    """The same reply from the same member in the last minute: a double click, or a reload of
+    the page that answered. The view shows that post instead of storing it twice."""
+    return db.session.scalar(
         select(Post).where(
             Post.thread_id == thread.id,
             Post.author_id == author.id,
-            Post.body == accepted.source,
-            Post.content_warning == warning.source,
-            Post.created_at > now - timedelta(minutes=1),
+            Post.body == POST_BODY.clean(body),
+            Post.content_warning == CONTENT_WARNING.clean(content_warning),
+            Post.created_at > utcnow() - timedelta(minutes=1),
         )
     )
-    if repeat is not None:
-        repeat.outcome = forum_moderation.Outcome(held=repeat.state == HELD)
-        return repeat
-    return _add_post(thread, author, accepted, warning.source, now, accepted.verdicts | warning.verdicts)
 
 
 def _add_post(

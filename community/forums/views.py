@@ -51,7 +51,9 @@ def _sending_too_fast(form, action: str, thread: Thread | None = None) -> bool:
     with its text and words saying how long to wait (429)."""
     if "preview" in request.form:
         refusal = None
-        if not limits.hit("forum-preview", str(current_user.id), current_app.config["PREVIEW_LIMIT"]):
+        if not standing.is_staff(current_user) and not limits.hit(
+            "forum-preview", str(current_user.id), current_app.config["PREVIEW_LIMIT"]
+        ):
             refusal = "You are previewing very quickly. Please wait a minute; your text is still here."
     else:
         refusal = (thread is not None and services.slow_mode_refusal(current_user, thread)) or (
@@ -282,6 +284,10 @@ def reply(thread_id: int):
     if not permissions.can_reply(current_user, thread):
         abort(403)
     form = ReplyForm()
+    if form.validate_on_submit() and "preview" not in request.form:
+        repeat = services.just_sent(current_user, thread, form.body.data, form.content_warning.data)
+        if repeat is not None:  # sent twice (a double click, a reload): shown, not stored again
+            return redirect(_permalink(repeat))
     if form.validate_on_submit() and not _sending_too_fast(form, "reply", thread):
         try:
             if "preview" in request.form:

@@ -68,6 +68,8 @@ def flag(subject_type: str, subject_id: int):
     # flagger should still hear that their flag counted.
     if flags.already_flagged(current_user, subject_type, subject_id):
         return render_template("moderation/flag.html", kind=kind, about=about, form=None)
+    if not kind.can_see(current_user, thing):
+        abort(404)  # what a member cannot see does not exist for them, as in the forums
     if not can(current_user, "flag", subject_type, thing):
         abort(403)
     form = FlagForm()

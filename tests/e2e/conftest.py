@@ -133,13 +133,15 @@ def page(context, live_server):
 
 @pytest.fixture
 def make_member(live_app):
-    """Create an account directly; returns its username (password: tests.helpers.PASSWORD)."""
+    """Create an account directly; returns its username (password: tests.helpers.PASSWORD).
+    Members are established (trusted) unless trusted=False: a new member's first posts wait
+    for a moderator."""
     from community.accounts.services import create_user
 
-    def make(prefix: str = "member", role: str = "member") -> str:
+    def make(prefix: str = "member", role: str = "member", trusted: bool = True) -> str:
         username = f"{prefix}{next(_names)}_{os.getpid() % 1000}"
         with live_app.app_context():
-            create_user(username, f"{username}@example.org", PASSWORD, role=role)
+            create_user(username, f"{username}@example.org", PASSWORD, role=role, trusted=trusted)
             db.session.commit()
         return username
 

@@ -206,3 +206,18 @@ def test_two_moderators_do_not_handle_one_item(app, users, groups, forum, client
     assert "moderator is handling this item" in page
     with app.app_context():
         assert db.session.get(ReviewItem, item_id).state == "claimed"
+
+
+def test_a_reply_sent_twice_is_stored_once(app, client, users, forum):
+    thread_id = forum.thread("other")
+    _login(client, "member")
+    page = f"/threads/{thread_id}"
+    first = client.post_form(f"{page}/reply", {"body": "Same words"}, page=page)
+    again = client.post_form(f"{page}/reply", {"body": "Same words"}, page=page)
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    with app.app_context():
+        assert (
+            db.session.scalar(db.select(db.func.count()).select_from(Post).where(Post.body == "Same words"))
+            == 1
+        )

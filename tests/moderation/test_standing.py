@@ -224,3 +224,25 @@ def test_the_audit_log_cannot_be_changed(app, users):
         db.session.delete(db.session.get(AuditEntry, entry.id))
         with pytest.raises(RuntimeError, match="append-only"):
             db.session.commit()
+
+
+def test_group_management_and_role_changes_are_in_the_audit_log(app, client, users, groups, runner):
+    AuthActions(client).login("admin")
+    client.post_form(
+        "/groups/manage/new",
+        {
+            "name": "Migraine",
+            "slug": "migraine",
+            "description": "Head pain",
+            "visibility": "public",
+            "position": "5",
+        },
+    )
+    client.post_form("/groups/migraine/archive", {"archived": "1"}, page="/groups/manage")
+    runner.invoke(args=["users", "set-role", "other_member", "moderator"])
+    with app.app_context():
+        actions = [
+            (e.action, e.actor_name)
+            for e in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))
+        ]
+    assert actions == [("group_create", "admin"), ("group_archive", "admin"), ("set_role", "")]
