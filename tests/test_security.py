@@ -19,6 +19,8 @@ PAGES = [
     "/healthz",
     "/no-such-page",
     "/static/css/site.css",
+    "/mod/",
+    "/flag/post/1",
 ]
 
 

@@ -15,9 +15,9 @@ from flask import current_app, has_app_context
 from community.database import utcnow
 
 ACTIVE, SILENCED, SUSPENDED = "active", "silenced", "suspended"
-# Until an operator or moderator says otherwise (`users create --trusted`, or "trust this
-# member" in /mod/), a new member posts at a gentler pace and their first posts wait for review.
-REVIEW_PERIOD = timedelta(days=3)
+# Until they earn it (earns_trust) or an operator or moderator says so (`users create
+# --trusted`, or "Trust this member" in /mod/), a new member posts at a gentler pace
+# (moderation.pace) and their first posts wait for review (needs_review).
 
 
 def _setting(name: str, default):
@@ -57,10 +57,6 @@ def is_staff(user) -> bool:
 
 def is_trusted(user) -> bool:
     return bool(getattr(user, "trusted", False)) or is_staff(user)
-
-
-def in_review_period(user) -> bool:
-    return not is_trusted(user) and utcnow() - user.created_at < REVIEW_PERIOD
 
 
 def needs_review(user) -> bool:
