@@ -135,8 +135,15 @@ def can_edit_post(user, post: Post) -> bool:
 
 @rule("remove_post")
 def can_delete_post(user, post: Post) -> bool:
-    """Authors may take back what they shared even in a closed thread: it is their story."""
-    return _is_author(user, post) and _open(post.thread.group)
+    """Authors may take back what they shared even in a closed thread, and while silenced:
+    it is their story, and removing it adds nothing."""
+    return (
+        is_member(user)
+        and standing.is_active_member(user)
+        and post.author_id == user.id
+        and not post.is_deleted
+        and _open(post.thread.group)
+    )
 
 
 @rule("react")
