@@ -2,7 +2,7 @@
 
 Admins keep the rules at /mod/words (the table WatchedWord); moderation.words matches them.
 Each process keeps one compiled Matcher and rebuilds it when the rules change: a cheap
-query on each write compares a version (count and newest id), so a rule saved in one
+query on each write compares a version (count, newest id and time), so a rule saved in one
 process is in force in every other at their next post.
 """
 
@@ -34,7 +34,13 @@ def rule_for(row: WatchedWord) -> words.Rule:
 
 
 def _version() -> tuple:
-    return tuple(db.session.execute(select(func.count(), func.max(WatchedWord.id))).one())
+    """Changes whenever a rule is added or removed (a removed newest id may be given again on
+    SQLite, but the new row's time is later)."""
+    return tuple(
+        db.session.execute(
+            select(func.count(), func.max(WatchedWord.id), func.max(WatchedWord.created_at))
+        ).one()
+    )
 
 
 def matcher() -> words.Matcher:

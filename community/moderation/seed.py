@@ -35,10 +35,17 @@ STARTER_REPLIES = [
 
 def seed_moderation() -> Iterator[str]:
     present = set(db.session.scalars(select(WatchedWord.list_key).distinct()))
+    # Rules already here by their words (an admin may have imported them from a CSV, which
+    # does not carry the list they came from).
+    known = set(
+        db.session.execute(select(WatchedWord.pattern, WatchedWord.match_type, WatchedWord.action)).all()
+    )
     for key, (title, rules) in words.STARTER_LISTS.items():
         if key in present:
             continue
         for rule in rules:
+            if (rule.pattern, rule.match_type, rule.action) in known:
+                continue
             db.session.add(
                 WatchedWord(
                     pattern=rule.pattern,

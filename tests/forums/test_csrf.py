@@ -72,6 +72,9 @@ CASES = [
     ("member", "/u/newcomer/block", {}),
     ("member", "/u/other_member/unblock", {}),
     ("member", "/settings/safety", {"words": "weather"}),
+    ("admin", "/mod/words", {"pattern": "a new phrase", "match_type": "word", "action": "flag"}),
+    ("admin", "/mod/words/{word}/remove", {}),
+    ("admin", "/mod/words/import", {"rows": "pattern,action\nanother new phrase,hold\n"}),
 ]
 
 
@@ -105,7 +108,12 @@ def targets(app, forum):
 
         blocking.block(forum.user("member"), forum.user("other"))
         item_id = queue.queue_item("post", other_post, "spam").id
+        from community.moderation.models import WatchedWord
+
+        word = WatchedWord(pattern="an old phrase", action="flag")
+        db.session.add(word)
         db.session.commit()
+        word_id = word.id
     return {
         "item": item_id,
         "other_thread": other_thread,
@@ -113,6 +121,7 @@ def targets(app, forum):
         "my_post": forum.first_post(my_thread),
         "other_post": forum.first_post(other_thread),
         "my_other_device": device_id,
+        "word": word_id,
     }
 
 
@@ -144,7 +153,9 @@ def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(
 def test_every_state_changing_forum_and_settings_route_is_covered(app):
     """A new POST route in the forums, moderation or settings needs a case in CASES above, or this fails."""
     adapter = app.url_map.bind("localhost")
-    ids = dict.fromkeys(["other_thread", "my_thread", "my_post", "other_post", "my_other_device", "item"], 1)
+    ids = dict.fromkeys(
+        ["other_thread", "my_thread", "my_post", "other_post", "my_other_device", "item", "word"], 1
+    )
     covered = {adapter.match(path.format(**ids), method="POST")[0] for _, path, _ in CASES}
     changing = {
         rule.endpoint
