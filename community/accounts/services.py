@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
 from community import events, limits
-from community.accounts import sessions
+from community.accounts import sessions, standing
 from community.accounts.models import User
 from community.extensions import db
 from community.mail import send_later, send_template
@@ -168,6 +168,10 @@ def update_profile(user: User, data: dict) -> None:
         raise AccountError(str(error), "display_name") from error
     for field in ("pronouns", "relationship", "conditions", "theme", "text_size"):
         setattr(user, field, data.get(field) or getattr(User, field).default.arg)
+    for field, new, old in (("display_name", name.source, user.display_name), ("bio", bio.source, user.bio)):
+        if new != old and not standing.may_write(user):
+            # Others read the name beside every post: a silenced member keeps theirs as it is.
+            raise AccountError(standing.refusal(user) or "You can't change that now.", field)
     verdicts = (name.verdicts if name.source != user.display_name else frozenset()) | (
         bio.verdicts if bio.source != user.bio else frozenset()
     )

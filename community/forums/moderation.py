@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from community import events
 from community.accounts import standing
+from community.database import utcnow
 from community.extensions import db
 from community.forums import notifications, search
 from community.forums.models import HELD, HIDDEN, PUBLISHED, Post, Thread
@@ -62,16 +64,18 @@ def _count_in(post: Post) -> None:
 
 def publish(post: Post) -> None:
     """A held post goes out as if just posted (counted, indexed, told); a hidden one is shown
-    again."""
+    again. One its author removed meanwhile stays removed: nothing is counted or told."""
     if post.state == PUBLISHED:
         return
     was, first = post.state, is_first(post)
     post.state, post.hidden_reason = PUBLISHED, ""
     if first:
         post.thread.state, post.thread.hidden_reason = PUBLISHED, ""
-    if not post.is_deleted:
-        _index(post, first)
+    if post.is_deleted:
+        return
+    _index(post, first)
     if was == HELD:
+        post.created_at = utcnow()  # new to everyone now: the thread shows it as unread
         _count_in(post)
         sanctions.count_approved_post(post.author)
         notifications.after_new_post(post, mentioned=mentions_in(post))
@@ -84,9 +88,10 @@ def publish(post: Post) -> None:
         )
 
 
-def hide(post: Post, reason: str) -> None:
+def hide(post: Post, reason: str, whole_thread: bool = True) -> None:
     """Hidden from everyone but its author (who sees the reason) and moderators. A hidden
-    opening post hides its thread."""
+    opening post hides its thread, unless `whole_thread` is False (an edit waiting for
+    review: everyone else's replies stay readable)."""
     if post.state == HELD:
         # Never published: it stays out of sight, and its author sees why it was not published.
         post.hidden_reason = reason
@@ -94,7 +99,7 @@ def hide(post: Post, reason: str) -> None:
             post.thread.hidden_reason = reason
         return
     post.state, post.hidden_reason = HIDDEN, reason
-    if is_first(post):
+    if whole_thread and is_first(post):
         post.thread.state, post.thread.hidden_reason = HIDDEN, reason
     search.remove_post(post.id)
 
@@ -111,7 +116,11 @@ def _edit_url(post: Post) -> str:
 
 def _recent_by(member_id: int) -> list[dict]:
     posts = db.session.scalars(
-        select(Post).where(Post.author_id == member_id).order_by(Post.id.desc()).limit(10)
+        select(Post)
+        .where(Post.author_id == member_id)
+        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.group))
+        .order_by(Post.id.desc())
+        .limit(10)
     )
     return [{**_describe(post), "state": post.state, "created_at": post.created_at} for post in posts]
 
@@ -151,7 +160,7 @@ def review(post: Post, verdicts: frozenset[str], author, first: bool, edited: bo
             else "new_member"
         )
         if edited and post.state == PUBLISHED:
-            hide(post, "Your edit is waiting for a moderator.")
+            hide(post, "Your edit is waiting for a moderator.", whole_thread=False)
         elif not edited:
             post.state = HELD
             if first:
@@ -169,12 +178,12 @@ def _remove_all(member, reason: str) -> int:
     ids = list(db.session.scalars(select(Post.id).where(Post.author_id == member.id, Post.state != HIDDEN)))
     for post_id in ids:
         search.remove_post(post_id)
-    db.session.execute(
-        update(Post).where(Post.author_id == member.id).values(state=HIDDEN, hidden_reason=reason)
-    )
-    db.session.execute(
-        update(Thread).where(Thread.author_id == member.id).values(state=HIDDEN, hidden_reason=reason)
-    )
+    # What nobody ever saw stays out of sight (held); the rest is hidden, with the reason.
+    for model in (Post, Thread):
+        db.session.execute(
+            update(model).where(model.author_id == member.id, model.state != HELD).values(state=HIDDEN)
+        )
+        db.session.execute(update(model).where(model.author_id == member.id).values(hidden_reason=reason))
     return len(ids)
 
 

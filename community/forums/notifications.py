@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from community.accounts.models import User
 from community.database import utcnow
 from community.extensions import db
-from community.forums.models import Post, Reaction, ThreadWatch
+from community.forums.models import PUBLISHED, Post, Reaction, ThreadWatch
 from community.moderation import blocking
 from community.notifications import services as notifications
 from community.notifications.kinds import register_kind
@@ -30,7 +30,9 @@ def _about(post: Post) -> dict:
 
 def after_new_post(post: Post, mentioned: dict[str, str], replies: bool = True) -> None:
     """Tell the people mentioned (once per post), and everyone watching the thread, about a post.
-    Every member may read every thread, so nobody is told of a post they cannot open."""
+    Every member may read every published thread, so nobody is told of a post they cannot open."""
+    if post.thread.state != PUBLISHED:
+        return  # a held or hidden thread: nobody but its author and moderators may open it
     # Members who blocked the author hear nothing of what they write.
     told: set[int] = {post.author_id}
     if mentioned:

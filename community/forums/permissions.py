@@ -124,12 +124,21 @@ def _is_author(user, post: Post) -> bool:
     return may_write(user) and post.author_id == user.id and not post.is_deleted
 
 
+def _may_edit_as_staff(user, post: Post) -> bool:
+    """Moderators edit members' posts; only an admin edits a moderator's; nobody an admin's
+    but that admin."""
+    role = post.author.role
+    if post.author_id == user.id or role == "member":
+        return True
+    return role == "moderator" and has_role(user, "admin")
+
+
 @rule("edit_post")
 def can_edit_post(user, post: Post) -> bool:
     """Authors edit their posts while the thread is open and its group not archived;
     moderators edit any post that is not removed (the audit log says so)."""
     if _sees_everything(user) and standing.may_write(user) and not post.is_deleted:
-        return True
+        return _may_edit_as_staff(user, post)
     return _is_author(user, post) and _open(post.thread.group) and not post.thread.locked
 
 
@@ -165,7 +174,7 @@ def can_watch(user, thread: Thread) -> bool:
 @rule("moderate")
 def can_moderate(user) -> bool:
     """Thread tools (pin, lock, move, hide, slow mode), and every revision of a post."""
-    return has_role(user, "moderator")
+    return has_role(user, "moderator") and standing.may_write(user)
 
 
 @rule("manage_groups")

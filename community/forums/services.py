@@ -17,6 +17,7 @@ from community.extensions import db
 from community.forums import moderation as forum_moderation
 from community.forums import notifications, search
 from community.forums.models import (
+    HELD,
     HIDDEN,
     PUBLISHED,
     REACTIONS,
@@ -40,7 +41,16 @@ from community.forums.permissions import (
     visible_threads,
 )
 from community.moderation import audit, blocking, sanctions
-from community.text import CONTENT_WARNING, POST_BODY, TITLE, Accepted, TextKind, TextRefused, accept_text
+from community.text import (
+    CONTENT_WARNING,
+    POST_BODY,
+    TITLE,
+    Accepted,
+    TextKind,
+    TextRefused,
+    accept_text,
+    screen,
+)
 from community.unit_of_work import after_commit
 
 POSTS_PER_PAGE = 20
@@ -140,6 +150,8 @@ def just_sent(author: User, thread: Thread, body: str, content_warning: str = ""
             Post.body == POST_BODY.clean(body),
             Post.content_warning == CONTENT_WARNING.clean(content_warning),
             Post.created_at > utcnow() - timedelta(minutes=1),
+            Post.deleted_at.is_(None),
+            Post.state != HIDDEN,
         )
     )
 
@@ -207,6 +219,13 @@ def edit_post(
     first = is_first_post(post)
     new_title = _clean_title(title) if first and title is not None else None
     verdicts = accepted.verdicts | warning.verdicts | (new_title.verdicts if new_title else frozenset())
+    # Only what the edit brings: fixing a typo in an old post that once worried us must not
+    # alert every moderator again, nor hold the post again.
+    verdicts -= _verdicts_before(post.body, POST_BODY) | _verdicts_before(
+        post.content_warning, CONTENT_WARNING
+    )
+    if first:
+        verdicts -= _verdicts_before(post.thread.title, TITLE)
     new_title = new_title.source if new_title else post.thread.title
     db.session.add(
         PostRevision(
@@ -231,6 +250,15 @@ def edit_post(
             notifications.after_new_post(post, mentioned=accepted.mentions, replies=False)
     after_commit(events.post_edited, post_id=post.id, thread_id=post.thread_id, editor_id=editor.id)
     return outcome
+
+
+def _verdicts_before(text: str, kind: TextKind) -> frozenset[str]:
+    """What the screens say of text already stored (a rule added since may refuse it: then
+    there is nothing to take away)."""
+    try:
+        return screen(text, kind)
+    except TextRefused:
+        return frozenset()
 
 
 def delete_post(post: Post) -> None:
@@ -293,6 +321,11 @@ def set_thread_hidden(thread: Thread, hidden: bool, moderator, reason: str = "")
     reason = (reason or "").strip()[:300]
     if hidden and not reason:
         raise ForumError("Please give the reason the author will see.", field="reason")
+    if thread.author_id != moderator.id and not sanctions.may_sanction(moderator, thread.author):
+        raise ForumError("Only an admin can hide a thread another moderator or an admin started.")
+    first = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
+    if not hidden and (thread.state == HELD or (first is not None and first.state != PUBLISHED)):
+        raise ForumError("This thread waits on its opening post: approve or hide that in the review queue.")
     # Search asks visible_threads, so a hidden thread's posts stay indexed but unseen.
     if hidden:
         thread.state, thread.hidden_reason = HIDDEN, reason

@@ -10,8 +10,8 @@ from community.security import has_role
 
 @rule("review")
 def can_review(user) -> bool:
-    """The queue, the audit log and members' histories: moderators and admins."""
-    return has_role(user, "moderator")
+    """The queue, the audit log and members' histories: moderators and admins in good standing."""
+    return has_role(user, "moderator") and standing.may_write(user)
 
 
 @rule("manage_words")

@@ -40,6 +40,12 @@ class ModerationError(ValueError):
     """An action that cannot be done as asked; the message is for the moderator."""
 
 
+def _may_act_on(moderator, member) -> bool:
+    from community.moderation.sanctions import may_sanction
+
+    return may_sanction(moderator, member)
+
+
 def _staff_ids() -> set[int]:
     return set(db.session.scalars(select(User.id).where(User.role.in_(("moderator", "admin")))))
 
@@ -128,6 +134,19 @@ def open_items(page: int, escalated: bool | None = None):
     if escalated is not None:
         query = query.where(ReviewItem.escalated.is_(escalated))
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def escalated_items(limit: int = 200) -> list[ReviewItem]:
+    """Escalated items stand apart, all of them (there are few), until resolved."""
+    return list(
+        db.session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.state.in_(OPEN_STATES), ReviewItem.escalated.is_(True))
+            .options(joinedload(ReviewItem.member), joinedload(ReviewItem.claimed_by))
+            .order_by(*queue_order())
+            .limit(limit)
+        )
+    )
 
 
 def resolved_items(page: int):
@@ -281,6 +300,8 @@ def hide(item: ReviewItem, moderator, reason: str, take_over: bool = False) -> N
     kind, thing = _subject(item)
     if kind.hide is None:
         raise ModerationError(f"A {kind.label} cannot be hidden.")
+    if item.member is not None and item.member.id != moderator.id and not _may_act_on(moderator, item.member):
+        raise ModerationError("Only an admin can hide what another moderator or an admin wrote.")
     kind.hide(thing, reason)
     _tell_author(item, kind, thing, "hidden", reason)
     _resolve(item, moderator, "hidden", reason)
@@ -291,6 +312,8 @@ def hide(item: ReviewItem, moderator, reason: str, take_over: bool = False) -> N
 
 def dismiss(item: ReviewItem, moderator, note: str = "", take_over: bool = False) -> None:
     """Nothing wrong: what members' flags hid is shown again; the flags stay on record."""
+    if item.held:
+        raise ModerationError("This item is waiting to be published: approve it, or hide it with a reason.")
     _take(item, moderator, take_over)
     kind, thing = _subject(item)
     if "community_hidden" in item.reasons and kind.publish is not None:

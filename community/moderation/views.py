@@ -46,7 +46,7 @@ def queue_page():
     else:
         view = "open"
         items = queue.open_items(page_number(), escalated=False)
-        escalated = queue.open_items(1, escalated=True).items
+        escalated = queue.escalated_items()
     return render_template("moderation/queue.html", items=items, escalated=escalated, view=view)
 
 
@@ -257,6 +257,7 @@ def replies():
         body = (request.form.get("body") or "").strip()[:5000]
         if request.form.get("delete", type=int):
             reply = db.get_or_404(SavedReply, request.form.get("delete", type=int))
+            audit.record(current_user, "reply_template", reason=f"Deleted “{reply.title}”")
             db.session.delete(reply)
             unit_of_work.commit()
             flash("The template is deleted.", "info")

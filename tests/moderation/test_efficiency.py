@@ -18,6 +18,7 @@ def _fill(app, forum, items: int):
 
         flagger = forum.user("other")
         moderator = forum.user("moderator")
+        member = forum.user("member")
         group = forum.group("crps")
         for number in range(items):
             author = create_user(
@@ -28,6 +29,12 @@ def _fill(app, forum, items: int):
             post_id = db.session.scalar(db.select(Post.id).where(Post.thread_id == thread.id))
             flags.flag(flagger, "post", post_id, "unkind" if number % 2 else "worried")
             sanctions.warn(moderator, author, "Please be gentle")
+            # "member" gathers items, flags and notices too, for their page at /mod/users/member.
+            own = services.create_thread(member, group, f"Member thread {items} {number}", "Words")
+            db.session.flush()
+            own_post = db.session.scalar(db.select(Post.id).where(Post.thread_id == own.id))
+            flags.flag(flagger, "post", own_post, "spam")
+            sanctions.warn(moderator, member, "A reminder")
             if number % 3 == 0:
                 item = queue.queue_item("post", post_id, "watched_word")
                 queue.escalate(item, moderator, "Needs a second look")

@@ -124,7 +124,9 @@ def test_remove_as_spam_takes_everything_down_and_closes_the_account(app, client
     )
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.get(Thread, thread_id).state == "hidden"
+        thread = db.session.get(Thread, thread_id)
+        # A new member's thread nobody has seen stays out of sight; its reason is recorded.
+        assert thread.state == "held" and thread.hidden_reason == "Spam"
         newcomer = db.session.get(User, users["newcomer"])
         assert newcomer.standing == "suspended" and newcomer.standing_until is None
     _login(client, "other_member")
