@@ -83,7 +83,11 @@ def load_posts(app, total: int, seed: int = 100) -> tuple[int, str]:
     tail = vocabulary(rng)
     with app.app_context():
         list(seed_groups())
-        people = [create_user(name, f"{name}@example.org", "a long benchmark password") for name in MEMBERS]
+        # Established members (trusted): their posts are published at once, as on a grown site.
+        people = [
+            create_user(name, f"{name}@example.org", "a long benchmark password", trusted=True)
+            for name in MEMBERS
+        ]
         commit()
         user_ids = [person.id for person in people]
         group_ids = list(db.session.scalars(db.select(Group.id).where(Group.archived_at.is_(None))))

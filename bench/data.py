@@ -253,7 +253,11 @@ def seed_site(
     names = MEMBERS + [f"member_{i:03d}" for i in range(max(0, authors - len(MEMBERS)))]
     with app.app_context():
         list(seed_groups())
-        people = [create_user(name, f"{name}@example.org", PASSWORD) for name in names[: max(authors, 2)]]
+        # Established members (trusted): their posts are published at once, as on a grown site.
+        people = [
+            create_user(name, f"{name}@example.org", PASSWORD, trusted=True)
+            for name in names[: max(authors, 2)]
+        ]
         reader, others = people[0], people[1:]
         group = groups.group_by_slug("crps")
         groups.join_group(reader, group)

@@ -94,13 +94,14 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from community import accounts, forums, moderation, notifications, pages
+    from community import accounts, chat, forums, moderation, notifications, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(forums.bp)
     app.register_blueprint(moderation.bp)
+    app.register_blueprint(chat.bp)
 
 
 def register_sockets(app: Flask) -> None:

@@ -75,6 +75,11 @@ class Config:
     NEW_MEMBER_FIRST_DAY_THREADS = 3
     TRUSTED_THREAD_INTERVAL = 15
     TRUSTED_REPLY_INTERVAL = 5
+    # Chat messages per member (moderators are not limited); going over CHAT_FLOOD_STRIKES
+    # times silences for 10 minutes and puts an item in the review queue.
+    CHAT_NEW_LIMIT = "20 per 30 seconds"
+    CHAT_TRUSTED_LIMIT = "40 per 30 seconds"
+    CHAT_FLOOD_STRIKES = "3 per 5 minutes"
     RESET_INBOX_LIMIT = "3 per hour"  # reset mails per inbox, so nobody floods one through us
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None

@@ -26,6 +26,10 @@ def seed(demo: bool = False) -> Iterator[str]:
 
     yield from seed_groups()
     yield from seed_moderation()
+    from community.chat.services import ensure_rooms
+
+    if made := ensure_rooms():
+        yield f"Chat rooms: {made} added."
     if demo:
         members: dict = {}
         yield from seed_demo_members(members)

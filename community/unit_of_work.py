@@ -1,6 +1,9 @@
 """One unit of work per request (or Socket.IO event): services change objects and flush,
 the view commits once here, and what leaves the process runs only after that commit.
 
+Receivers run while the commit finishes, when the session may not read or write: an event
+carries every value its receivers need (ids, and for chat the message as it is sent).
+
 Side effects that are data (notification rows, the search index) are written by the
 services in the same transaction. Side effects that leave the process (mail, Socket.IO
 emits, the moderators' feed) are named events in community.events, queued with

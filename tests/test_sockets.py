@@ -16,9 +16,22 @@ from tests.helpers import PASSWORD, Client
 POLL = "/socket.io/?EIO=4&transport=polling"
 
 
-def test_without_socket_events_socketio_is_not_mounted(app, client):
-    assert "socketio" not in app.extensions
-    assert client.get(POLL).status_code == 404
+def test_without_socket_events_socketio_is_not_mounted():
+    """A Socket.IO instance no feature gave events to is not mounted: nothing would answer."""
+    from flask import Flask
+    from flask_socketio import SocketIO
+
+    from community.sockets import init_socketio
+
+    bare = Flask(__name__)
+    init_socketio(bare, SocketIO())
+    assert "socketio" not in bare.extensions
+    assert bare.test_client().get(POLL).status_code == 404
+
+
+def test_chat_mounts_socketio_behind_the_gate(app, client):
+    assert "socketio" in app.extensions
+    assert client.get(POLL).status_code == 401  # visitors are refused before Engine.IO
 
 
 class FakeEngine:

@@ -17,11 +17,12 @@ from flask import current_app, request
 from sqlalchemy import ForeignKey, String, delete, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from community import events
 from community.accounts import standing
 from community.accounts.models import User
 from community.database import UTCDateTime, utcnow
 from community.extensions import db
-from community.unit_of_work import commit_if_possible
+from community.unit_of_work import after_commit, commit_if_possible
 
 # How stale "last active" may get before a page view writes it again.
 TOUCH_EVERY = timedelta(hours=1)
@@ -89,15 +90,23 @@ def load(key: str) -> User | None:
 
 
 def end(row: LoginSession) -> None:
+    """End one sign-in; its live connections (chat) close once this commits."""
     db.session.execute(delete(LoginSession).where(LoginSession.id == row.id))
+    after_commit(events.sessions_ended, user_id=row.user_id, session_ids=[row.id])
 
 
 def end_all(user: User, keep: LoginSession | None = None) -> int:
-    """Sign `user` out everywhere, except on `keep` when given; returns how many ended."""
-    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    """Sign `user` out everywhere, except on `keep` when given; returns how many ended.
+    Sign-out everywhere, a new password, a suspension: each comes here, and the member's
+    live connections on those sign-ins close once this commits, in every process."""
+    query = select(LoginSession.id).where(LoginSession.user_id == user.id)
     if keep is not None:
         query = query.where(LoginSession.id != keep.id)
-    return db.session.execute(query).rowcount or 0
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(delete(LoginSession).where(LoginSession.id.in_(ids)))
+        after_commit(events.sessions_ended, user_id=user.id, session_ids=ids)
+    return len(ids)
 
 
 def for_user(user: User) -> list[LoginSession]:

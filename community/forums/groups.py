@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -37,6 +38,7 @@ def save_group(group: Group | None, data: dict) -> Group:
         setattr(group, name, data[name])
     db.session.add(group)
     db.session.flush()
+    events.group_saved.send(current_app._get_current_object(), group_id=group.id)
     return group
 
 

@@ -48,6 +48,11 @@ ACTIONS = {
     "group_restore": "Restored a group",
     "group_move": "Moved a group",
     "set_role": "Changed a role",
+    "chat_delete": "Removed a chat message",
+    "chat_mute": "Muted in a chat room",
+    "chat_lock": "Paused a chat room",
+    "chat_unlock": "Reopened a chat room",
+    "chat_refer": "Ended a chat and shared crisis lines",
 }
 
 

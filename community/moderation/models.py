@@ -33,6 +33,7 @@ QUEUE_REASONS = {
     "crisis": "Crisis words: check on this member",
     "crisis_hold": "Crisis words (method or encouragement): held",
     "community_hidden": "Hidden by members' flags",
+    "flood": "Sent too many messages too fast",
     **FLAG_REASONS,
 }
 

@@ -110,6 +110,21 @@ def suspend(moderator, member: User, duration: str, reason: str) -> None:
     after_commit(events.member_suspended, user_id=member.id)
 
 
+def silence_for_flooding(member: User, minutes: int = 10) -> None:
+    """The site itself, when a member keeps sending faster than the chat allows: a short
+    silence, and an item so a moderator looks at what happened."""
+    if standing.is_staff(member):
+        return
+    until = utcnow() + timedelta(minutes=minutes)
+    reason = "Sending too many messages too fast. Please take a short break."
+    member.standing, member.standing_until, member.standing_reason = standing.SILENCED, until, reason
+    audit.record(
+        None, "silence", subject=("user", member.id), member=member, reason=reason, until=until.isoformat()
+    )
+    queue.queue_item("user", member.id, "flood")
+    after_commit(events.member_silenced, user_id=member.id, until=until.isoformat())
+
+
 def lift(moderator, member: User, reason: str = "") -> None:
     _check(moderator, member)
     if standing.current(member)[0] == standing.ACTIVE:
