@@ -55,8 +55,11 @@ def insert_once(model, **values) -> bool:
 
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    # RETURNING says whether a row went in; rowcount does not on PostgreSQL (psycopg gives -1
+    # when the statement returns the new id by itself).
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    result = db.session.execute(statement.returning(*model.__table__.primary_key.columns))
+    return result.first() is not None
 
 
 class IdConverter(IntegerConverter):

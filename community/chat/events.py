@@ -49,15 +49,15 @@ def handler(name: str):
 
     def decorate(function):
         @functools.wraps(function)
-        def run(payload=None):
+        def run(payload=None, *extra):  # a client may send any number of arguments
             try:
                 user = _fresh_member()
                 if user is None:
                     disconnect()
                     return _refused("forbidden", "Please sign in again.")
-                if not isinstance(payload, dict):
+                if extra or not isinstance(payload, dict):
                     return _refused("invalid", "That request was not understood.")
-                answer = function(user, payload)
+                answer = function(user, {key: _storable(value) for key, value in payload.items()})
                 unit_of_work.commit()
                 return answer
             except ChatError as error:
@@ -74,6 +74,19 @@ def handler(name: str):
         return function
 
     return decorate
+
+
+def _storable(value):
+    """A string as a database can hold it. JSON can carry a lone surrogate (UTF-8 cannot)
+    and a NUL (PostgreSQL refuses it): the surrogate becomes U+FFFD, the NUL goes, as the
+    text intake drops control characters. Other values pass as they are, for the checks."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value.replace("\x00", "")
 
 
 def _fresh_member():
@@ -230,7 +243,8 @@ def on_delete(user, payload):
 def on_flag(user, payload):
     message = services.message_for(user, payload.get("id"))
     if message.author_id == user.id or not standing.may_write(user):
-        raise ChatError("forbidden", standing.refusal(user) or "You can't flag your own message.")
+        refusal = standing.refusal(user)
+        raise ChatError("silenced" if refusal else "forbidden", refusal or "You can't flag your own message.")
     note = payload.get("note") or ""
     if not isinstance(note, str) or not isinstance(payload.get("reason"), str):
         raise ChatError("invalid", "Please choose a reason.")
@@ -314,14 +328,9 @@ def _tell_member(app, user_id: int, kind: str, room_id: int, until) -> None:
 
 
 @events.chat_room_changed.connect
-def _room_changed(app, room_id: int) -> None:
-    from community.chat.models import Room
-
-    room = db.session.get(Room, room_id)
-    if room is not None:
-        socketio.emit(
-            "room", {"room": room.slug, "locked": room.locked}, to=_room_key(room_id), namespace=NAMESPACE
-        )
+def _room_changed(app, room_id: int, slug: str, locked: bool) -> None:
+    # The event carries what changed: nothing may read the database while a commit finishes.
+    socketio.emit("room", {"room": slug, "locked": locked}, to=_room_key(room_id), namespace=NAMESPACE)
 
 
 @events.crisis_alert.connect

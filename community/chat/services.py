@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from community import events, limits
+from community import events, limits, unit_of_work
 from community.accounts import standing
 from community.chat import permissions
 from community.chat.models import HELD, HIDDEN, LOUNGE, PUBLISHED, ChatMessage, Room, RoomMute, RoomRead
@@ -115,6 +115,10 @@ def flood_check(user) -> None:
         return
     if not limits.hit("chat-flood", str(user.id), config["CHAT_FLOOD_STRIKES"]):
         sanctions.silence_for_flooding(user)
+        # The silence and its review item must stand although this send is refused (a
+        # refusal rolls the unit of work back), so they are committed here. Nothing else is
+        # pending: send() checks the flood before it stores anything.
+        unit_of_work.commit()
         raise ChatError("silenced", standing.refusal(user) or "You are sending too fast.")
     raise ChatError("rate_limited", "You are sending very quickly. Please wait a little, then send again.")
 
@@ -249,15 +253,28 @@ def edit(user, message: ChatMessage, body) -> None:
         refusal = standing.refusal(user)
         raise ChatError(
             "silenced" if refusal else "forbidden",
-            refusal or "Messages can be changed for 10 minutes after sending.",
+            refusal
+            or (
+                "You can only change your own messages."
+                if message.author_id != user.id
+                else "Messages can be changed for 10 minutes after sending."
+            ),
         )
     try:
         accepted = accept_text(body if isinstance(body, str) else None, CHAT_MESSAGE)
     except TextRefused as error:
         raise ChatError("invalid", str(error)) from error
+    was = message.state
     message.body, message.body_html, message.edited_at = accepted.source, accepted.html, utcnow()
     _review(message, accepted.verdicts, user)
-    announce(events.chat_message_updated, message)
+    if message.state == PUBLISHED:
+        announce(events.chat_message_updated, message)
+    elif was == PUBLISHED:
+        # The new words wait for a moderator (the ack shows them to the author): until then
+        # the room sees the message go, and a held message's words never reach the room.
+        db.session.flush()
+        removed = {**message_json(message), "html": "", "deleted": True}
+        after_commit(events.chat_message_updated, room_id=message.room_id, message=removed)
 
 
 def delete(user, message: ChatMessage) -> None:

@@ -75,6 +75,7 @@ CASES = [
     ("admin", "/mod/words", {"pattern": "a new phrase", "match_type": "word", "action": "flag"}),
     ("admin", "/mod/words/{word}/remove", {}),
     ("admin", "/mod/words/import", {"rows": "pattern,action\nanother new phrase,hold\n"}),
+    ("member", "/chat/lounge", {"body": "A chat message that must not appear", "client_id": "csrf-case"}),
 ]
 
 
@@ -108,8 +109,10 @@ def targets(app, forum):
 
         blocking.block(forum.user("member"), forum.user("other"))
         item_id = queue.queue_item("post", other_post, "spam").id
+        from community.chat.services import ensure_rooms
         from community.moderation.models import WatchedWord
 
+        ensure_rooms()
         word = WatchedWord(pattern="an old phrase", action="flag")
         db.session.add(word)
         db.session.commit()
@@ -161,7 +164,7 @@ def test_every_state_changing_forum_and_settings_route_is_covered(app):
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if "POST" in rule.methods
-        and rule.endpoint.split(".")[0] in {"forums", "accounts", "moderation"}
+        and rule.endpoint.split(".")[0] in {"forums", "accounts", "moderation", "chat"}
         and not rule.rule.startswith("/auth/")
     }  # sign-in, sign-up, reset, sign-out: test_security.py
     assert changing - covered == set(), "POST routes with no CSRF case"
