@@ -32,3 +32,4 @@ chat_message = _events.signal("chat-message")  # room_id, message (the protocol'
 chat_message_updated = _events.signal("chat-message-updated")  # room_id, message
 chat_notice = _events.signal("chat-notice")  # user_id, kind ("muted", "referred"), room_id, until
 chat_room_changed = _events.signal("chat-room-changed")  # room_id, slug, locked
+meeting_changed = _events.signal("meeting-changed")  # room_id, meeting (meetings.services.meeting_json)

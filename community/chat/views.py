@@ -11,6 +11,7 @@ from flask_login import current_user
 from community import unit_of_work
 from community.chat import bp, connections, permissions, services
 from community.chat.services import ChatError
+from community.meetings.services import in_progress
 
 
 def _room_or_404(slug: str):
@@ -65,4 +66,5 @@ def room(slug: str):
         error=error,
         body=body,
         mute_minutes=services.MUTE_MINUTES,
+        meeting=in_progress(room),
     ), status

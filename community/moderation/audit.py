@@ -53,6 +53,10 @@ ACTIONS = {
     "chat_lock": "Paused a chat room",
     "chat_unlock": "Reopened a chat room",
     "chat_refer": "Ended a chat and shared crisis lines",
+    "meeting_create": "Planned a meeting",
+    "meeting_edit": "Changed a meeting",
+    "meeting_start": "Started a meeting",
+    "meeting_end": "Ended a meeting",
 }
 
 

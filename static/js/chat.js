@@ -770,6 +770,36 @@
   });
   socket.on("notice", showNotice);
   socket.on("mod_alert", showModAlert);
+  socket.on("meeting", showMeeting);
+
+  // A support meeting in this room: the banner follows its pinned message and its end; a
+  // meeting that starts while the page is open is said in a short line with its link.
+  function showMeeting(meeting) {
+    if (!meeting || meeting.room !== ROOM) return;
+    const banner = document.getElementById("meeting-banner");
+    if (meeting.state === "ended") {
+      if (banner) banner.hidden = true;
+      return;
+    }
+    if (banner) {
+      banner.hidden = false;
+      const pinned = document.getElementById("meeting-pinned");
+      const pinnedText = document.getElementById("meeting-pinned-text");
+      if (pinned && pinnedText) {
+        pinnedText.textContent = meeting.pinned || "";
+        pinned.hidden = !meeting.pinned;
+      }
+      return;
+    }
+    const line = document.createElement("p");
+    line.className = "notice";
+    const link = document.createElement("a");
+    link.href = meeting.url;
+    link.textContent = "A support meeting has started here: " + meeting.title;
+    line.appendChild(link);
+    const heading = document.querySelector("h1");
+    if (heading) heading.after(line);
+  }
 
   // The composer ----------------------------------------------------------------------------
 

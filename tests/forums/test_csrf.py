@@ -7,6 +7,8 @@ database: that proves the request was one that would have done something.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from community.accounts import sessions
@@ -38,6 +40,18 @@ SETTINGS = {
     "text_size": "largest",
 }
 NEW_PASSWORD = "an entirely new passphrase here"
+MEETING = {
+    "title": "Evening circle",
+    "description": "A gentle hour together.",
+    "room_id": "1",  # the Lounge: ensure_rooms makes it first
+    "host": "",
+    "starts_on": (date.today() + timedelta(days=30)).isoformat(),
+    "starts_at_local": "19:00",
+    "time_zone": "America/New_York",
+    "duration_minutes": "60",
+    "weekly": "y",
+    "guidelines": "One person at a time.",
+}
 
 # (who, path, form data); {other_thread}, {my_thread}, {my_post} and {other_post} are filled in below.
 CASES = [
@@ -76,6 +90,12 @@ CASES = [
     ("admin", "/mod/words/{word}/remove", {}),
     ("admin", "/mod/words/import", {"rows": "pattern,action\nanother new phrase,hold\n"}),
     ("member", "/chat/lounge", {"body": "A chat message that must not appear", "client_id": "csrf-case"}),
+    ("moderator", "/meetings/new", MEETING),
+    ("moderator", "/meetings/{meeting}/edit", {**MEETING, "title": "Evening circle, moved"}),
+    ("member", "/meetings/{meeting}/rsvp", {"going": "yes"}),
+    ("moderator", "/meetings/{meeting}/start", {}),
+    ("moderator", "/meetings/{live_meeting}/pin", {"pinned": "Welcome, everyone"}),
+    ("moderator", "/meetings/{live_meeting}/end", {}),
 ]
 
 
@@ -117,6 +137,11 @@ def targets(app, forum):
         db.session.add(word)
         db.session.commit()
         word_id = word.id
+        moderator_id = forum.user("moderator").id
+    from tests.meetings.helpers import plan
+
+    meeting = plan(app, moderator_id)  # starts in half an hour, so it may be started
+    live_meeting = plan(app, moderator_id, room="crps", running=True)
     return {
         "item": item_id,
         "other_thread": other_thread,
@@ -125,6 +150,8 @@ def targets(app, forum):
         "other_post": forum.first_post(other_thread),
         "my_other_device": device_id,
         "word": word_id,
+        "meeting": meeting,
+        "live_meeting": live_meeting,
     }
 
 
@@ -159,12 +186,13 @@ def test_every_state_changing_forum_and_settings_route_is_covered(app):
     ids = dict.fromkeys(
         ["other_thread", "my_thread", "my_post", "other_post", "my_other_device", "item", "word"], 1
     )
+    ids |= {"meeting": 1, "live_meeting": 1}
     covered = {adapter.match(path.format(**ids), method="POST")[0] for _, path, _ in CASES}
     changing = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if "POST" in rule.methods
-        and rule.endpoint.split(".")[0] in {"forums", "accounts", "moderation", "chat"}
+        and rule.endpoint.split(".")[0] in {"forums", "accounts", "moderation", "chat", "meetings"}
         and not rule.rule.startswith("/auth/")
     }  # sign-in, sign-up, reset, sign-out: test_security.py
     assert changing - covered == set(), "POST routes with no CSRF case"
