@@ -49,10 +49,12 @@ lock: | $(PY)
 		-o requirements/dev.txt >/dev/null
 
 # The development server: debug settings, SQLite in instance/, mail written to instance/outbox/.
+# One gevent process serves pages and the chat's Socket.IO (chat_wsgi.py), with password
+# hashing in gevent's thread pool; production runs them apart (deploy/README.md).
 run: install
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) seed --demo
-	FLASK_DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) wsgi.py
+	FLASK_DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) chat_wsgi.py
 
 # Apply the database migrations.
 migrate: install

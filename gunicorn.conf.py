@@ -43,6 +43,16 @@ def when_ready(server):
             server.cfg.workers,
             server.cfg.workers,
         )
+    # The master never loads the app (no preload), so it cannot look for Socket.IO; the chat
+    # mounts it in every process, so count on it being there.
+    if server.cfg.workers > 1 and not os.environ.get("SOCKETIO_MESSAGE_QUEUE"):
+        server.log.warning(
+            "GUNICORN_WORKERS=%s with Socket.IO mounted and no SOCKETIO_MESSAGE_QUEUE: each "
+            "worker keeps its own rooms, presence and sockets, so a chat message, a presence "
+            "change or a sign-out's disconnect reaches only members on the same worker. Set "
+            "SOCKETIO_MESSAGE_QUEUE to Redis (deploy/README.md).",
+            server.cfg.workers,
+        )
 
 
 def post_worker_init(worker):
