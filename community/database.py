@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
@@ -19,23 +17,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_manual_transactions(dbapi_connection, connection_record) -> None:
-    """Python's sqlite3 driver begins transactions on its own and not before a SAVEPOINT, so
-    a nested transaction (insert once, or queue once) would commit for real on release.
-    SQLAlchemy's documented fix: the driver does nothing, and we say BEGIN ourselves."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection) -> None:
-    # An in-memory database (the tests') is one connection shared by every session: a
-    # transaction another session began there is joined, not begun again.
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN")
 
 
 class Base(DeclarativeBase):
