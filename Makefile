@@ -74,7 +74,7 @@ test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The benchmarks (bench/README.md): pages over HTTP under gunicorn and wrk, the write path,
-# search at 100,000 posts, SQL statements and bytes per page. About 3 minutes.
+# search at 100,000 posts, SQL statements and bytes per page, the chat under load. About 5 minutes.
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)
 

@@ -57,10 +57,11 @@ def database_pool() -> dict:
     acknowledgement rather than waiting on.
 
     SQLite: one connection, taken in turn. SQLite waits for another writer's lock inside C,
-    where gevent cannot switch, so a greenlet that wrote and then waited on Redis before its
-    commit would be waited for by a second greenlet that cannot let it finish: "database is
-    locked" after five seconds, the whole process stalled meanwhile (measured with two chat
-    processes on one file). Waiting for the pool's one connection is a wait gevent can see."""
+    where gevent cannot switch, so a greenlet that had written and then waited on the network
+    (Redis, say) before its commit would be waited for by a second greenlet that keeps it
+    from ever finishing: "database is locked" after five seconds, the whole process stalled
+    meanwhile. Waiting for the pool's one connection is a wait gevent can see, and costs
+    nothing measurable: SQLite calls never overlap in one process anyway."""
     if Config.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
         return {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
     pool = int(os.environ.get("CHAT_DATABASE_POOL", "10"))

@@ -288,11 +288,6 @@ def measure(servers: list[Server], members: tuple[list[str], str], load: Load, l
     processes), the sender on the first. Returns the figures as a dict."""
     cookies, sender_cookie = members
     total = max(1, round(load.rate * load.seconds))
-    # Two processes on one SQLite file refuse each other's writes when joins (each writes how
-    # far the member has read) come together: "database is locked", as SQLite's deferred
-    # transactions do across processes. So there the receivers join one by one, from one
-    # client process; PostgreSQL takes them all at once.
-    one_at_a_time = len(servers) > 1 and servers[0].env["DATABASE_URL"].startswith("sqlite")
     common = {
         "label": label,
         "room": ROOM,
@@ -303,9 +298,8 @@ def measure(servers: list[Server], members: tuple[list[str], str], load: Load, l
         "total": total,
         "drain": 5.0,
         "settle_max": load.settle_max,
-        "joins_at_once": 1 if one_at_a_time else 50,
     }
-    count = 1 if one_at_a_time else min(CLIENT_PROCESSES, load.receivers)
+    count = min(CLIENT_PROCESSES, load.receivers)
     workers = [server.worker_pid() for server in servers]
     memory_before = sum(_rss_kb(pid) for pid in workers)
     log_path = Path(workdir) / f"clients-{label}.log"

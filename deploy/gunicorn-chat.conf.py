@@ -20,10 +20,11 @@ worker_class = "gevent"
 # cores, start more processes on more ports; nginx's ip_hash keeps each client on one.
 workers = 1
 # Connections one process holds at once: open WebSockets, long-polls, and the odd health
-# check. A quiet member's connection measured about 66 KB, so 3,000 is about 200 MB; one
-# process held 1,000 quiet members at 1 message/s with p99 well under 0.5 s on a 2-CPU
-# machine (bench/README.md, "chat"). chat_wsgi.py caps live requests 100 below this, so a
-# member past the cap gets a prompt 429 instead of waiting unaccepted.
+# check. A connected member measured about 75 KB, so 3,000 is about 225 MB. One process held
+# 1,000 quiet members in one room at 1 message/s with p99 256 ms, and 100 members at 50
+# messages/s with p99 17 ms, on a 2-CPU machine (bench/README.md, "Chat"); CPU, not
+# connections, is what runs out first (deploy/README.md). chat_wsgi.py caps live requests
+# 100 below this, so a member past the cap gets a prompt 429 instead of waiting unaccepted.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "3000"))
 # Never preload: the worker must patch the standard library (chat_wsgi.py's first line)
 # before the app imports anything; a preloaded app would be imported, unpatched, in the

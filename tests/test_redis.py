@@ -55,7 +55,8 @@ def _counted_in_redis(redis_url: str) -> int:
 
     connection = redis.Redis.from_url(redis_url)
     try:
-        values = [connection.get(key) for key in connection.keys("*")]
+        # Only the limiter's counters: chat presence (hashes) may share this database.
+        values = [connection.get(key) for key in connection.keys("*") if connection.type(key) == b"string"]
         return max((int(v) for v in values if v is not None and v.isdigit()), default=0)
     finally:
         connection.close()
