@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,11 @@ ROOM = "lounge"
 # the load being measured, not a member's pace.
 SENDER = "bench_sender"
 CHAT = ("deploy/gunicorn-chat.conf.py", "chat_wsgi:app")
+# Redis's publish/subscribe channels are shared by every database number, so another run on
+# the same Redis would hear our messages: the bare server's channel and every client_id carry
+# this run's token. (Ours use Flask-SocketIO's one channel; a message of another run's is told
+# apart by its client_id.)
+RUN = uuid.uuid4().hex[:8]
 BARE = ("deploy/gunicorn-chat.conf.py", "bench.bench_chat:bare_app()")
 
 
@@ -69,7 +75,8 @@ def bare_app():
     import socketio
 
     queue_url = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
-    manager = socketio.RedisManager(queue_url, channel="bench-bare") if queue_url else None
+    channel = os.environ.get("BENCH_CHANNEL", "bench-bare")
+    manager = socketio.RedisManager(queue_url, channel=channel) if queue_url else None
     server = socketio.Server(async_mode="gevent", client_manager=manager)
     ids = itertools.count(1)
 
@@ -211,7 +218,7 @@ def server_env(database: str, workdir: str, clients: int, queue_url: str | None)
         RATELIMIT_STORAGE_URI=queue_url or "memory://",
     )
     if queue_url:
-        env["SOCKETIO_MESSAGE_QUEUE"] = queue_url
+        env.update(SOCKETIO_MESSAGE_QUEUE=queue_url, BENCH_CHANNEL=f"bench-bare-{RUN}")
     return env
 
 
@@ -288,6 +295,11 @@ def measure(servers: list[Server], members: tuple[list[str], str], load: Load, l
     processes), the sender on the first. Returns the figures as a dict."""
     cookies, sender_cookie = members
     total = max(1, round(load.rate * load.seconds))
+    # Two processes on one SQLite file refuse each other's writes when joins (each writes how
+    # far the member has read) come together: "database is locked", as SQLite's deferred
+    # transactions do across processes. So there the receivers join one by one, from one
+    # client process; PostgreSQL takes them all at once.
+    one_at_a_time = len(servers) > 1 and servers[0].env["DATABASE_URL"].startswith("sqlite")
     common = {
         "label": label,
         "room": ROOM,
@@ -298,8 +310,9 @@ def measure(servers: list[Server], members: tuple[list[str], str], load: Load, l
         "total": total,
         "drain": 5.0,
         "settle_max": load.settle_max,
+        "joins_at_once": 1 if one_at_a_time else 50,
     }
-    count = min(CLIENT_PROCESSES, load.receivers)
+    count = 1 if one_at_a_time else min(CLIENT_PROCESSES, load.receivers)
     workers = [server.worker_pid() for server in servers]
     memory_before = sum(_rss_kb(pid) for pid in workers)
     log_path = Path(workdir) / f"clients-{label}.log"
@@ -488,7 +501,8 @@ def run(options: Options):
                 if phase == "quiet" and "redis" in label:
                     continue
                 try:
-                    found[label, phase] = measure(servers, members, load, f"{label}-{phase}", options.workdir)
+                    tag = f"{label}-{phase}-{RUN}"
+                    found[label, phase] = measure(servers, members, load, tag, options.workdir)
                 except BenchmarkFailed as error:  # the other measurements still run
                     found[label, phase] = f"{label}, {phase}: {error}"
     if redis_url:

@@ -142,7 +142,7 @@ def run(spec: dict, commands, answer) -> None:
     # Every receiver joins, or is given up on, within settle_max; then the presence changes
     # the joins set off must stop arriving, within as long again.
     began = time.monotonic()
-    pool = Pool(50)
+    pool = Pool(spec["joins_at_once"])
     jobs = [pool.spawn(receiver, index) for index in spec["mine"]]
     gevent.joinall(jobs, timeout=settle_max)
     pool.kill(block=False)
