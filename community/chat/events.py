@@ -61,7 +61,7 @@ def handler(name: str):
                 unit_of_work.commit()
                 return answer
             except ChatError as error:
-                unit_of_work.rollback()
+                unit_of_work.commit() if error.keep else unit_of_work.rollback()
                 return _refused(error.code, str(error))
             except Exception:  # a bad payload must never become a traceback for the client
                 unit_of_work.rollback()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from community import events, limits, unit_of_work
+from community import events, limits
 from community.accounts import standing
 from community.chat import permissions
 from community.chat.models import HELD, HIDDEN, LOUNGE, PUBLISHED, ChatMessage, Room, RoomMute, RoomRead
@@ -31,9 +31,10 @@ CLIENT_ID_MAX = 64
 class ChatError(ValueError):
     """Refused, with a code from the /chat protocol and words for the member."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, keep: bool = False):
         super().__init__(message)
         self.code = code
+        self.keep = keep  # what the unit of work did so far stands (a silence for flooding)
 
 
 # Rooms -----------------------------------------------------------------------------------
@@ -115,11 +116,9 @@ def flood_check(user) -> None:
         return
     if not limits.hit("chat-flood", str(user.id), config["CHAT_FLOOD_STRIKES"]):
         sanctions.silence_for_flooding(user)
-        # The silence and its review item must stand although this send is refused (a
-        # refusal rolls the unit of work back), so they are committed here. Nothing else is
-        # pending: send() checks the flood before it stores anything.
-        unit_of_work.commit()
-        raise ChatError("silenced", standing.refusal(user) or "You are sending too fast.")
+        # The silence and its review item stand although this send is refused: the event or
+        # view commits instead of rolling back (send() checks the flood before storing anything).
+        raise ChatError("silenced", standing.refusal(user) or "You are sending too fast.", keep=True)
     raise ChatError("rate_limited", "You are sending very quickly. Please wait a little, then send again.")
 
 

@@ -41,7 +41,7 @@ def room(slug: str):
             unit_of_work.commit()
             return redirect(url_for("chat.room", slug=room.slug, _anchor="composer"))
         except ChatError as refused:
-            unit_of_work.rollback()
+            unit_of_work.commit() if refused.keep else unit_of_work.rollback()
             error = str(refused)
             status = (
                 429
