@@ -80,6 +80,9 @@ class Config:
     CHAT_NEW_LIMIT = "20 per 30 seconds"
     CHAT_TRUSTED_LIMIT = "40 per 30 seconds"
     CHAT_FLOOD_STRIKES = "3 per 5 minutes"
+    # A room's "who is online" goes out at most once in this many seconds a process: when
+    # 300 members arrive at a meeting, each of them gets a handful of updates, not 300.
+    CHAT_PRESENCE_INTERVAL = float(os.environ.get("CHAT_PRESENCE_INTERVAL", "1"))
     RESET_INBOX_LIMIT = "3 per hour"  # reset mails per inbox, so nobody floods one through us
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
@@ -133,5 +136,6 @@ class TestConfig(Config):
     LOGIN_SLOW_DOWN_SECONDS = 0
     # Tests post many times a second; tests of the posting pace set the real intervals.
     NEW_THREAD_INTERVAL = NEW_REPLY_INTERVAL = TRUSTED_THREAD_INTERVAL = TRUSTED_REPLY_INTERVAL = 0
+    CHAT_PRESENCE_INTERVAL = 0  # every change at once; tests/chat/test_events.py sets it where it counts
     # A fast hash keeps the suite quick; production uses scrypt (see Config).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

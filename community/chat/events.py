@@ -140,7 +140,7 @@ def on_disconnect(*args):
     store = connections.store()
     for room_id, slug, username in _joined():
         store.leave(room_id, username)
-        socketio.emit("presence", _presence(room_id, slug), to=_room_key(room_id), namespace=NAMESPACE)
+        _announce_presence(room_id, slug)
     _joined().clear()
     if member_id is not None:
         store.remove_sid(member_id, request.sid)
@@ -151,8 +151,29 @@ def _joined() -> list[tuple[int, str, str]]:
     return request.environ.setdefault("community.chat.joined", [])
 
 
-def _presence(room_id: int, slug: str) -> dict:
-    return {"room": slug, "online": connections.store().online(room_id)}
+def _announce_presence(room_id: int, slug: str) -> None:
+    """Tell the room who is online: at once, or gathered with the changes of the next moment
+    (CHAT_PRESENCE_INTERVAL; connections.PresenceTimer)."""
+    store, timer = connections.store(), connections.presence_timer()
+    wait = timer.claim(room_id, current_app.config["CHAT_PRESENCE_INTERVAL"])
+    if wait == 0:
+        _send_presence(store, room_id, slug)
+    elif wait is not None:
+        socketio.start_background_task(_send_presence_later, store, timer, room_id, slug, wait)
+
+
+def _send_presence_later(store, timer, room_id: int, slug: str, wait: float) -> None:
+    socketio.sleep(wait)
+    timer.sending(room_id)
+    try:
+        _send_presence(store, room_id, slug)
+    except Exception:  # Redis away for a moment: the next change sends presence again
+        log.warning("Chat presence for room %s could not be sent", room_id, exc_info=True)
+
+
+def _send_presence(store, room_id: int, slug: str) -> None:
+    online = {"room": slug, "online": store.online(room_id)}
+    socketio.emit("presence", online, to=_room_key(room_id), namespace=NAMESPACE)
 
 
 @handler("join")
@@ -168,7 +189,7 @@ def on_join(user, payload):
         joined.append((room.id, room.slug, user.username))
         join_room(_room_key(room.id))
         connections.store().enter(room.id, user.username)
-        socketio.emit("presence", _presence(room.id, room.slug), to=_room_key(room.id), namespace=NAMESPACE)
+        _announce_presence(room.id, room.slug)
     if messages:
         services.mark_read(user, room, messages[-1].id)
     return {
@@ -187,7 +208,7 @@ def on_leave(user, payload):
         joined.remove((room.id, room.slug, user.username))
         leave_room(_room_key(room.id))
         connections.store().leave(room.id, user.username)
-        socketio.emit("presence", _presence(room.id, room.slug), to=_room_key(room.id), namespace=NAMESPACE)
+        _announce_presence(room.id, room.slug)
     return {"ok": True}
 
 

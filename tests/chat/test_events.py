@@ -151,6 +151,25 @@ def test_joining_and_leaving_tell_the_room_who_is_online(chat):
     assert other.received("presence") == []  # it had left already
 
 
+def test_a_crowd_arriving_together_gets_presence_gathered_not_once_per_arrival(app, chat):
+    """300 members coming to a meeting would otherwise send 300 updates to each of them."""
+    import time
+
+    app.config["CHAT_PRESENCE_INTERVAL"] = 0.3
+    other = chat.connect("other")
+    accepted(other.join("lounge"))  # the first change in a quiet room goes out at once
+    assert other.received("presence") == [{"room": "lounge", "online": ["other_member"]}]
+    member, moderator = chat.connect("member"), chat.connect("moderator")
+    accepted(member.join("lounge"))
+    accepted(moderator.join("lounge"))
+    accepted(member.emit("leave", {"room": "lounge"}))
+    assert other.received("presence") == []  # gathered for the end of the moment
+    time.sleep(0.6)
+    # One update with where things stand now: the moderator in, the member come and gone.
+    assert other.received("presence") == [{"room": "lounge", "online": ["moderator", "other_member"]}]
+    assert moderator.received("presence") == [{"room": "lounge", "online": ["moderator", "other_member"]}]
+
+
 def test_a_closed_socket_leaves_its_rooms(chat):
     other, member = chat.connect("other"), chat.connect("member")
     accepted(other.join("lounge"))
