@@ -1,0 +1,1 @@
+"""`flask resources import PATH [--publish]` and `flask resources export PATH`. STUB: being written."""
