@@ -83,6 +83,8 @@ class Config:
     # A room's "who is online" goes out at most once in this many seconds a process: when
     # 300 members arrive at a meeting, each of them gets a handful of updates, not 300.
     CHAT_PRESENCE_INTERVAL = float(os.environ.get("CHAT_PRESENCE_INTERVAL", "1"))
+    # How often (seconds) a process asks whether the watched words changed in another one.
+    WATCHED_WORDS_RECHECK = float(os.environ.get("WATCHED_WORDS_RECHECK", "1"))
     RESET_INBOX_LIMIT = "3 per hour"  # reset mails per inbox, so nobody floods one through us
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
@@ -137,5 +139,6 @@ class TestConfig(Config):
     # Tests post many times a second; tests of the posting pace set the real intervals.
     NEW_THREAD_INTERVAL = NEW_REPLY_INTERVAL = TRUSTED_THREAD_INTERVAL = TRUSTED_REPLY_INTERVAL = 0
     CHAT_PRESENCE_INTERVAL = 0  # every change at once; tests/chat/test_events.py sets it where it counts
+    WATCHED_WORDS_RECHECK = 0  # tests add rules straight to the table and expect them at once
     # A fast hash keeps the suite quick; production uses scrypt (see Config).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

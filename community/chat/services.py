@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -16,7 +16,7 @@ from community import events, limits
 from community.accounts import standing
 from community.chat import permissions
 from community.chat.models import HELD, HIDDEN, LOUNGE, PUBLISHED, ChatMessage, Room, RoomMute, RoomRead
-from community.database import utcnow
+from community.database import insert_once, utcnow
 from community.extensions import db
 from community.forums.models import Group
 from community.moderation import audit, queue, sanctions
@@ -309,14 +309,16 @@ def message_json(message: ChatMessage) -> dict:
 
 
 def mark_read(user, room: Room, last_id: int) -> bool:
-    read = db.session.get(RoomRead, (user.id, room.id))
-    if read is None:
-        db.session.add(RoomRead(user_id=user.id, room_id=room.id, last_read_id=last_id))
+    """Move the member's read position forward to last_id (never back): one UPDATE when the
+    position is there, as it is for anyone who has been in the room (each send does this)."""
+    moved = db.session.execute(
+        update(RoomRead)
+        .where(RoomRead.user_id == user.id, RoomRead.room_id == room.id, RoomRead.last_read_id < last_id)
+        .values(last_read_id=last_id)
+    ).rowcount
+    if moved:
         return True
-    if last_id > read.last_read_id:
-        read.last_read_id = last_id
-        return True
-    return False
+    return insert_once(RoomRead, user_id=user.id, room_id=room.id, last_read_id=last_id)
 
 
 def last_read(user, room: Room) -> int:

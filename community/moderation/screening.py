@@ -2,13 +2,16 @@
 
 Admins keep the rules at /mod/words (the table WatchedWord); moderation.words matches them.
 Each process keeps one compiled Matcher and rebuilds it when the rules change: a cheap
-query on each write compares a version (count, newest id and time), so a rule saved in one
-process is in force in every other at their next post.
+query compares a version (count, newest id and time), at most once in
+WATCHED_WORDS_RECHECK seconds (a busy chat room sends 50 messages a second; 0 asks every
+time), so a rule saved in one process is in force in every other within that time, and at
+once in the process that saved it (forget()).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
@@ -44,14 +47,18 @@ def _version() -> tuple:
 
 
 def matcher() -> words.Matcher:
+    cached = current_app.extensions.get(_KEY)  # (version, matcher, when the version was read)
+    now = time.monotonic()
+    if cached is not None and now - cached[2] < current_app.config["WATCHED_WORDS_RECHECK"]:
+        return cached[1]
     version = _version()
-    cached = current_app.extensions.get(_KEY)
     if cached is not None and cached[0] == version:
+        current_app.extensions[_KEY] = (version, cached[1], now)
         return cached[1]
     rows = db.session.scalars(select(WatchedWord).order_by(WatchedWord.id))
     built = words.Matcher(rule_for(row) for row in rows)
     with _lock:
-        current_app.extensions[_KEY] = (version, built)
+        current_app.extensions[_KEY] = (version, built, now)
     return built
 
 
