@@ -49,6 +49,12 @@ def can_edit_message(user, message: ChatMessage) -> bool:
     )
 
 
+@rule("own_message")
+def is_own_message(user, message: ChatMessage) -> bool:
+    """The viewer wrote it (the room shows their own messages apart)."""
+    return is_member(user) and message.author_id == user.id
+
+
 @rule("delete_message")
 def can_delete_message(user, message: ChatMessage) -> bool:
     """Authors delete their messages any time; moderators any message."""

@@ -14,6 +14,12 @@ def can_review(user) -> bool:
     return has_role(user, "moderator") and standing.may_write(user)
 
 
+@rule("take_over_item")
+def can_take_over(user, item) -> bool:
+    """An item another moderator is handling: a reviewer may take it over (it says who had it)."""
+    return can_review(user) and item.state == "claimed" and item.claimed_by_id != user.id
+
+
 @rule("manage_words")
 def can_manage_words(user) -> bool:
     return has_role(user, "admin")
