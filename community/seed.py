@@ -30,6 +30,9 @@ def seed(demo: bool = False) -> Iterator[str]:
 
     if made := ensure_rooms():
         yield f"Chat rooms: {made} added."
+    from community.resources.seed import seed_resources
+
+    yield from seed_resources()
     if demo:
         members: dict = {}
         yield from seed_demo_members(members)
