@@ -274,7 +274,13 @@ def _tell_author(item: ReviewItem, kind, thing, outcome: str, reason: str = "") 
         actor_id=None,
         subject=(item.subject_type, item.subject_id),
         url=description.get("url") or "/",
-        params={"outcome": outcome, "what": kind.label, "reason": reason[:300]},
+        params={
+            "outcome": outcome,
+            "what": kind.label,
+            "reason": reason[:300],
+            "approved_words": kind.approved_words,
+            "hidden_verb": kind.hidden_verb,
+        },
     )
 
 

@@ -25,6 +25,10 @@ class SubjectType:
     edit_url: Callable[[object], str] | None = None
     # A member's latest things of this kind, described, for the context of an item.
     recent_by: Callable[[int], list[dict]] | None = None
+    # How its member is told the outcome: "A moderator approved your post: everyone can see
+    # it now" / "A moderator hid your post: <reason>".
+    approved_words: str = "everyone can see it now"
+    hidden_verb: str = "hid"
 
 
 SUBJECTS: dict[str, SubjectType] = {}

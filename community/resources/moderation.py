@@ -102,5 +102,7 @@ RESOURCE_REPORT = register_subject(
         hide=_hide,
         edit_url=lambda report: path_for("resources.edit", resource_id=report.organization_id),
         recent_by=None,
+        approved_words="it is in the directory now",
+        hidden_verb="declined",
     )
 )

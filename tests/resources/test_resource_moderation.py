@@ -128,6 +128,9 @@ def test_declining_from_the_entry_gives_the_member_the_reason(app, client, auth,
     auth.login("member")
     mine = client.get("/resources/mine").get_data(as_text=True)
     assert "Not added to the directory" in mine and "We could not find them anywhere." in mine
+    # The notification says what happened in the directory's words, not a post's.
+    notices = client.get("/notifications").get_data(as_text=True)
+    assert "A moderator declined your directory entry: We could not find them anywhere." in notices
 
 
 def test_hiding_the_item_in_the_queue_declines_the_suggestion(app, client, auth, suggestion):
