@@ -26,19 +26,29 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """PostgreSQL with the schema built by the real migrations, once per run."""
+    """PostgreSQL with the schema built by the real migrations, once per run, in a schema of
+    this run's own (`run_<pid>`, first on the search path), so two runs at once (two
+    developers, or CI and a developer) never drop each other's tables; dropped at the end."""
     if not TEST_DATABASE_URL:
         skip_or_fail("TEST_DATABASE_URL is not set")
     from flask_migrate import upgrade
+    from sqlalchemy.engine import make_url
 
-    app = create_app(type("PgConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL}))
+    schema = f"run_{os.getpid()}"
+    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = url.render_as_string(hide_password=False)
+    app = create_app(type("PgConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     with app.app_context():
         with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
         upgrade()
         db.engine.dispose()
-    return TEST_DATABASE_URL
+    yield url
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        db.engine.dispose()
 
 
 def make_app(**settings):
