@@ -94,7 +94,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from community import accounts, chat, forums, meetings, moderation, notifications, pages, resources
+    from community import accounts, chat, diary, forums, meetings, moderation, notifications, pages, resources
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(chat.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(diary.bp)
 
 
 def register_sockets(app: Flask) -> None:

@@ -29,6 +29,10 @@ class TextKind:
     too_long: str
     empty: str = ""
     too_short: str = ""
+    # Whether the TEXT_SCREENS (moderation's watched words and crisis phrases) read it. Text
+    # only its writer ever reads (a diary note) is not screened: nothing of it may reach the
+    # review queue, and nobody is protected by refusing a word in it.
+    screened: bool = True
 
     @property
     def required(self) -> bool:
@@ -88,7 +92,13 @@ CHAT_MESSAGE = TextKind(
     too_long="A message can be at most {max:,} characters.",
 )
 DIARY_NOTE = TextKind(
-    "diary_note", "Note", 0, 5_000, markdown=True, too_long="A diary note can be at most {max:,} characters."
+    "diary_note",
+    "Note",
+    0,
+    5_000,
+    markdown=True,
+    too_long="A diary note can be at most {max:,} characters.",
+    screened=False,  # private: moderation never reads it
 )
 
 KINDS: dict[str, TextKind] = {
@@ -166,7 +176,7 @@ def accept_text(text: str | None, kind: TextKind, mentions: MentionLookup | None
 
 def screen(source: str, kind: TextKind) -> frozenset[str]:
     """Every screen's verdicts on text already measured; TextRefused when one refuses it."""
-    if not source:
+    if not source or not kind.screened:
         return frozenset()
     verdicts: set[str] = set()
     for check in TEXT_SCREENS:
