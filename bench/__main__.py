@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import Note, Options, Row, format_value  # noqa: E402
 
 # In the order they run: the cheap ones first, the long HTTP loads last.
-BENCHMARKS = ["write", "words", "sql", "pages", "search", "chat", "http"]
+BENCHMARKS = ["write", "words", "sql", "pages", "search", "resources", "chat", "http"]
 
 
 def parse_options(argv: list[str] | None = None) -> tuple[Options, list[str]]:
