@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     EqualTo,
@@ -173,3 +174,25 @@ class SettingsForm(FlaskForm):
     )
     theme = RadioField("Colours", choices=choices(THEMES.items()), default="system")
     text_size = RadioField("Text size", choices=choices(TEXT_SIZES.items()), default="normal")
+
+
+class DeleteAccountForm(FlaskForm):
+    posts = RadioField(
+        "Your posts and chat messages",
+        choices=choices(
+            [
+                ("erase", "Erase them. Threads you started with others' replies stay, without your words."),
+                ("keep", "Keep them for others to read, shown as written by “Former member”."),
+            ]
+        ),
+        validators=[
+            InputRequired(message="Please choose what happens to your posts and chat messages."),
+            AnyOf(["erase", "keep"], message="Please choose what happens to your posts and chat messages."),
+        ],
+        validate_choice=False,
+    )
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired(message="Enter your password to delete your account.")],
+        description="We ask again so nobody else can delete your account from a device left signed in.",
+    )

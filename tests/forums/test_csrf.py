@@ -78,6 +78,7 @@ CASES = [
     ),
     ("member", "/settings/devices/{my_other_device}/sign-out", {}),
     ("member", "/settings/devices/sign-out-everywhere", {}),
+    ("member", "/settings/data/delete", {"password": PASSWORD, "posts": "keep"}),
     ("moderator", "/threads/{other_thread}/tools", {"tool": "slow_mode", "seconds": "60"}),
     ("moderator", "/mod/items/{item}/claim", {}),
     ("moderator", "/mod/users/member/warn", {"message": "Please be gentle in replies."}),
