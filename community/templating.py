@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
 from flask_login import current_user
 
+from community import times
 from community.database import utcnow
 from community.permissions import can
 
@@ -17,19 +19,17 @@ NAV_LINKS = [
     ("Resources", "resources.index"),
     ("Diary", "diary.index"),
 ]
+# On a small screen the rest fold into the Menu button; these stay in sight.
+NAV_ALWAYS_SHOWN = {"forums.groups"}
 
 
-def _format_datetime(value: datetime | None) -> str:
+def _format_date(value: datetime | date | None) -> str:
+    """A day on the reader's clock, in words for the last two: "today", "yesterday", else "3 Nov 2026"."""
     if value is None:
         return ""
-    return value.strftime("%-d %b %Y, %H:%M UTC")
-
-
-def _format_date(value: datetime | None) -> str:
-    """A day, in words for the last two: "today", "yesterday", else "3 Nov 2026"."""
-    if value is None:
-        return ""
-    days = (utcnow().date() - value.date()).days
+    zone = ZoneInfo(times.reader_zone() or "UTC")
+    value = value.astimezone(zone) if isinstance(value, datetime) else value
+    days = (utcnow().astimezone(zone).date() - (value.date() if isinstance(value, datetime) else value)).days
     return {0: "today", 1: "yesterday"}.get(days, value.strftime("%-d %b %Y"))
 
 
@@ -43,13 +43,17 @@ def register(app: Flask) -> None:
             "nav_links": [
                 (label, url_for(endpoint)) for label, endpoint in NAV_LINKS if endpoint in app.view_functions
             ],
+            "nav_kept": {url_for(e) for e in NAV_ALWAYS_SHOWN if e in app.view_functions},
             "can": lambda name, *things: can(current_user, name, *things),
             "page_exists": lambda endpoint: endpoint in app.view_functions,
             "theme": theme or "system",
             "text_size": text_size or "normal",
+            "time_zone": times.reader_zone(),
         }
 
-    app.jinja_env.filters["datetime"] = _format_datetime
+    # "2 hours ago" with the exact time on the reader's clock; "datetime" is the older name.
+    app.jinja_env.filters["when"] = app.jinja_env.filters["datetime"] = times.when
+    app.jinja_env.filters["clock"] = times.clock
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

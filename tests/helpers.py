@@ -13,6 +13,22 @@ from flask.testing import FlaskClient
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _redis_for_this_worker(url: str | None) -> str | None:
+    """TEST_REDIS_URL, with a database of its own for each pytest-xdist worker (gw0 keeps the
+    number given, gw1 the one below it, ...), as tests empty their database before and after."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    from redis.connection import parse_url
+
+    number = int(parse_url(url).get("db", 0)) - int(worker[2:])
+    base = url.rsplit("/", 1)[0] if url.rsplit("/", 1)[-1].isdigit() else url.rstrip("/")
+    return f"{base}/{max(number, 0)}"
+
+
+TEST_REDIS_URL = _redis_for_this_worker(os.environ.get("TEST_REDIS_URL"))
 PASSWORD = "a long test password"
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|name="csrf-token" content="([^"]+)"')

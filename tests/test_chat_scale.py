@@ -22,11 +22,10 @@ import time
 
 import pytest
 
-from tests.helpers import PASSWORD, ROOT, csrf_token_in, skip_or_fail
+from tests.helpers import PASSWORD, ROOT, TEST_REDIS_URL, csrf_token_in, skip_or_fail
 
 pytestmark = pytest.mark.real_server
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 NAMESPACE = "/chat"
 MEMBERS = ["alice", "bob", "carol", "dave", "erin"]

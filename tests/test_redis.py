@@ -6,15 +6,11 @@ Without it these tests skip on a developer's machine and fail under CI=true.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from community.extensions import db
 from tests.conftest import make_app
-from tests.helpers import PASSWORD, Client, skip_or_fail
-
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+from tests.helpers import PASSWORD, TEST_REDIS_URL, Client, skip_or_fail
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -29,6 +31,7 @@ from community.accounts.passwords import password_problem
 from community.content import normalise_text
 from community.names import reserved_name_problem, strip_invisible
 from community.text import BIO, TextRules
+from community.times import time_zone_names
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 
@@ -106,6 +109,14 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     )
 
 
+class PickGroupsForm(FlaskForm):
+    """The first step after joining. Nothing is required (an empty choice is a skip), and a
+    group that closed since the page was shown is passed over, not refused: the forums'
+    join rule decides each one (community.forums.welcome.join_groups)."""
+
+    groups = SelectMultipleField("Pick your groups", choices=[], validate_choice=False)
+
+
 class LoginForm(FlaskForm):
     login = StringField(
         "Username or email",
@@ -174,6 +185,12 @@ class SettingsForm(FlaskForm):
     )
     theme = RadioField("Colours", choices=choices(THEMES.items()), default="system")
     text_size = RadioField("Text size", choices=choices(TEXT_SIZES.items()), default="normal")
+    time_zone = SelectField(
+        "Time zone",
+        choices=lambda: [("", "Follow my device"), *((z, z.replace("_", " ")) for z in time_zone_names())],
+        default="",
+        description="The clock the site's times are shown on, for example beside each post.",
+    )
 
 
 class DeleteAccountForm(FlaskForm):

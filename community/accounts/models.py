@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
 
     theme: Mapped[str] = mapped_column(String(10), default="system")
     text_size: Mapped[str] = mapped_column(String(10), default="normal")
+    # An IANA zone ("Europe/London") for the times the site prints; "" follows the browser.
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

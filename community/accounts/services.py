@@ -166,7 +166,7 @@ def update_profile(user: User, data: dict) -> None:
         name = accept_text(data.get("display_name"), DISPLAY_NAME)
     except TextRefused as error:
         raise AccountError(str(error), "display_name") from error
-    for field in ("pronouns", "relationship", "conditions", "theme", "text_size"):
+    for field in ("pronouns", "relationship", "conditions", "theme", "text_size", "time_zone"):
         setattr(user, field, data.get(field) or getattr(User, field).default.arg)
     for field, new, old in (("display_name", name.source, user.display_name), ("bio", bio.source, user.bio)):
         if new != old and not standing.may_write(user):

@@ -10,6 +10,7 @@ from community.accounts import bp, services, sessions, standing
 from community.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
+    PickGroupsForm,
     RegistrationForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -46,6 +47,11 @@ def load_member_first():
         current_user._get_current_object()
 
 
+def _next_or_none() -> str | None:
+    """The page to go back to, when it is a path on this site (security.safe_next)."""
+    return safe_next(request.args.get("next"), None) or None
+
+
 @bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["REGISTRATION_FAILURE_LIMIT"],
@@ -54,7 +60,7 @@ def load_member_first():
 )
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("pages.home"))
+        return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
     form = RegistrationForm()
     status = 200
     if form.validate_on_submit():
@@ -64,7 +70,7 @@ def register():
                 "Many accounts were made from this network address today. "
                 "Please try again tomorrow, or ask a moderator for help."
             )
-            return render_template("accounts/register.html", form=form), 429
+            return render_template("accounts/register.html", form=form, next=_next_or_none()), 429
         try:
             user = services.create_user(form.username.data, form.email.data, form.password.data)
         except services.AccountError as error:
@@ -72,14 +78,36 @@ def register():
             getattr(form, error.field).errors.append(str(error))
         else:
             _start_session(user)
-            flash(
-                f"Welcome to Common Ground, {user.username}. You can fill in your profile any time.",
-                "success",
-            )
-            return redirect(safe_next(request.args.get("next"), url_for("accounts.settings")))
+            session["new_member"] = True  # greeted as new, not "welcome back", until they sign out
+            return redirect(url_for("accounts.welcome", next=_next_or_none()))
     if form.errors:
         status = 422
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/register.html", form=form, next=_next_or_none()), status
+
+
+@bp.route("/auth/welcome", methods=["GET", "POST"])
+@login_required
+def welcome():
+    """Sign-up's last step: pick a few groups, then back to the page the member came from."""
+    from community.forums import welcome as forums_welcome  # forums build on accounts: asked at call time
+
+    back_to = _next_or_none()
+    origin = forums_welcome.group_at(back_to)
+    form = PickGroupsForm()
+    if form.validate_on_submit():
+        joined = forums_welcome.join_groups(current_user, form.groups.data or [])
+        unit_of_work.commit()
+        if joined:
+            names = [group.name for group in joined]
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            flash(f"You joined {listed}. New threads there will show on your home page.", "success")
+        return redirect(back_to or url_for("pages.home"))
+    suggestions = forums_welcome.suggested_groups(current_user, origin)
+    if request.method == "GET":
+        form.groups.data = [origin.slug] if origin is not None else []
+    return render_template(
+        "accounts/welcome.html", form=form, suggestions=suggestions, back_to=back_to or url_for("pages.home")
+    ), 422 if form.errors else 200
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
@@ -144,10 +172,21 @@ def reset_password(token: str):
 @bp.route("/u/<username>")
 @login_required
 def profile(username: str):
+    from community.forums import profiles  # forums build on accounts: asked at call time
+
     user = services.find_by_username(username)
     if user is None:
         abort(404)
-    return render_template("accounts/profile.html", user=user)
+    if _is_former_member(user):
+        return render_template("accounts/profile.html", user=user, former=True, activity=None)
+    activity = profiles.member_activity(user, current_user)
+    return render_template("accounts/profile.html", user=user, former=False, activity=activity)
+
+
+def _is_former_member(user) -> bool:
+    """A deleted account's tombstone (account_deletion._make_tombstone): nothing personal shows,
+    not even which threads it wrote, so kept posts cannot be gathered into a picture of someone."""
+    return user.username.startswith("former-member-")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("chat", __name__)
 
-from community.chat import events, moderation, views  # noqa: E402,F401  (handlers register on import)
+from community.chat import events, moderation, personal_data, views  # noqa: E402,F401  (handlers register on import)

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("diary", __name__)
 
-from community.diary import models, report_views, views  # noqa: E402,F401
+from community.diary import models, personal_data, report_views, views  # noqa: E402,F401

@@ -21,6 +21,10 @@ def _one_line(value):
     return strip_invisible(value) if isinstance(value, str) else value
 
 
+# Shown before the title is ever wrong (TITLE holds the limits the validator uses).
+TITLE_HINT = (
+    f"{TITLE.min_length} to {TITLE.max_length} characters: a few words saying what the thread is about."
+)
 CW_HINT = "Optional. For example “self-harm” or “procedure details”. Readers choose whether to open the post."
 
 
@@ -37,7 +41,7 @@ class PostFields:
 
 
 class ThreadForm(PostFields, FlaskForm):
-    title = StringField("Title", filters=[_one_line], validators=[TextRules(TITLE)])
+    title = StringField("Title", filters=[_one_line], validators=[TextRules(TITLE)], description=TITLE_HINT)
 
 
 class ReplyForm(PostFields, FlaskForm):
@@ -46,7 +50,9 @@ class ReplyForm(PostFields, FlaskForm):
 
 class EditPostForm(PostFields, FlaskForm):
     # Only an opening post shows its title; the service refuses an empty one there.
-    title = StringField("Title", filters=[_one_line], validators=[Optional(), TextRules(TITLE)])
+    title = StringField(
+        "Title", filters=[_one_line], validators=[Optional(), TextRules(TITLE)], description=TITLE_HINT
+    )
 
 
 class GroupForm(FlaskForm):

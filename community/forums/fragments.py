@@ -17,6 +17,7 @@ from flask import current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from community import times
 from community.forums.models import Post
 
 MAX_ENTRIES = 5_000
@@ -32,10 +33,11 @@ def _cache() -> OrderedDict[tuple, Markup]:
     return cache
 
 
-def _key(post: Post, signed_in: bool) -> tuple:
+def _key(post: Post, signed_in: bool, opened: bool) -> tuple:
     author = post.author
     return (
         post.id,
+        opened,  # a content warning the reader had opened, kept open after a reload
         post.edited_at,
         post.deleted_at,
         post.content_warning,
@@ -44,11 +46,12 @@ def _key(post: Post, signed_in: bool) -> tuple:
         author.display_name,
         author.pronouns,
         author.role,
+        str(times.when(post.created_at)),  # "2 hours ago" moves on, and each reader has their clock
     )
 
 
-def post_head_and_body(post: Post, signed_in: bool) -> Markup:
-    key, cache = _key(post, signed_in), _cache()
+def post_head_and_body(post: Post, signed_in: bool, opened: bool = False) -> Markup:
+    key, cache = _key(post, signed_in, opened), _cache()
     with _lock:
         found = cache.get(key)
         if found is not None:
@@ -57,6 +60,7 @@ def post_head_and_body(post: Post, signed_in: bool) -> Markup:
     html = Markup(
         current_app.jinja_env.get_template("forums/_post_body.html").render(
             post=post,
+            opened=opened,
             current_user=current_user,  # url_for is already a global of Flask's Jinja
         )
     )

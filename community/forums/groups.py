@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from community import events
 from community.database import utcnow
 from community.extensions import db
-from community.forums.models import Group, Membership, Thread
-from community.forums.permissions import is_member, listed_threads, open_groups
+from community.forums.models import PUBLISHED, Group, Membership, Thread
+from community.forums.permissions import (
+    can_read_group,
+    is_member,
+    listed_threads,
+    open_groups,
+    readable_groups,
+)
 from community.forums.services import ForumError
 from community.unit_of_work import after_commit
 
@@ -23,6 +32,40 @@ def list_groups(include_archived: bool = False) -> list[Group]:
     if not include_archived:
         query = query.where(open_groups())
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Activity:
+    members: int = 0
+    new_threads: int | None = None  # None: the viewer may not read the group's threads
+
+
+def group_activity(viewer, groups: list[Group]) -> dict[int, Activity]:
+    """Each group's members and its threads published in the last week, for the group cards:
+    two grouped counts however many groups there are. Threads count only where the viewer
+    may read them, and held or hidden ones never."""
+    members = dict(
+        db.session.execute(select(Membership.group_id, func.count()).group_by(Membership.group_id)).all()
+    )
+    new_threads = dict(
+        db.session.execute(
+            select(Thread.group_id, func.count())
+            .join(Group, Group.id == Thread.group_id)
+            .where(
+                readable_groups(viewer),
+                Thread.state == PUBLISHED,
+                Thread.created_at >= utcnow() - timedelta(days=7),
+            )
+            .group_by(Thread.group_id)
+        ).all()
+    )
+    return {
+        group.id: Activity(
+            members.get(group.id, 0),
+            new_threads.get(group.id, 0) if can_read_group(viewer, group) else None,
+        )
+        for group in groups
+    }
 
 
 GROUP_FIELDS = ("name", "slug", "description", "visibility", "position")

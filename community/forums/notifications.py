@@ -5,18 +5,45 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from community.accounts.models import User
 from community.database import utcnow
 from community.extensions import db
-from community.forums.models import PUBLISHED, Post, Reaction, ThreadWatch
+from community.forums.models import PUBLISHED, REACTIONS, Post, Reaction, ThreadWatch
 from community.moderation import blocking
 from community.notifications import services as notifications
 from community.notifications.kinds import register_kind
 
+
+def reply_counts(shown: list) -> dict[int, int]:
+    """The replies each reply notification stands for that are still there: a reply removed
+    since (by its author or a moderator) no longer counts. One grouped count for a page.
+
+    A notification opens at the first reply of its run (subject_id), and its run is every
+    later post in the thread by someone other than the reader. One member's notifications
+    have one run per thread (the key is reply:<thread id>)."""
+    runs = {int(n.group_key.split(":")[1]): n for n in shown if n.group_key}
+    if not runs:
+        return {}
+    reader = next(iter(runs.values())).user_id
+    counted = dict(
+        db.session.execute(
+            select(Post.thread_id, func.count())
+            .where(
+                or_(*(and_(Post.thread_id == thread, Post.id >= n.subject_id) for thread, n in runs.items())),
+                Post.state == PUBLISHED,
+                Post.deleted_at.is_(None),
+                Post.author_id != reader,
+            )
+            .group_by(Post.thread_id)
+        ).all()
+    )
+    return {n.id: counted.get(thread, 0) for thread, n in runs.items()}
+
+
 MENTION = register_kind("mention", "When someone mentions me with @")
-REPLY = register_kind("reply", "When someone replies in a thread I watch")
+REPLY = register_kind("reply", "When someone replies in a thread I watch", live_count=reply_counts)
 REACTION = register_kind("reaction", "When someone reacts to my post (at most one a day for each post)")
 
 
@@ -52,30 +79,36 @@ def after_new_post(post: Post, mentioned: dict[str, str], replies: bool = True) 
             - told
         )
         watchers -= blocking.who_blocked(post.author_id, watchers)
-        notifications.notify(watchers, REPLY.name, actor_id=post.author_id, **_about(post))
+        notifications.notify_runs(
+            watchers, REPLY.name, f"reply:{post.thread_id}", actor_id=post.author_id, **_about(post)
+        )
 
 
-def after_reaction(post: Post, reactor: User) -> None:
-    """One notification per post per day, counting people rather than clicks."""
+def after_reaction(post: Post, reactor: User, kind: str) -> None:
+    """One notification per post per day, counting people rather than clicks, and naming
+    the reactions ("Jon sent you support")."""
     if post.author_id == reactor.id or blocking.has_blocked_id(post.author_id, reactor.id):
         return
     today = utcnow().date()
     day_start = datetime.combine(today, time.min, tzinfo=UTC)
-    people = (
-        db.session.scalar(
-            select(func.count(func.distinct(Reaction.user_id))).where(
-                Reaction.post_id == post.id,
-                Reaction.user_id != post.author_id,
-                Reaction.created_at >= day_start,
-            )
+    given = db.session.execute(
+        select(Reaction.user_id, Reaction.kind).where(
+            Reaction.post_id == post.id,
+            Reaction.user_id != post.author_id,
+            Reaction.created_at >= day_start,
         )
-        or 1
-    )
+    ).all()
+    people = len({user_id for user_id, _ in given}) or 1
+    about = _about(post)
+    # The kind given now, and the names of every kind given today, in the buttons' order.
+    kinds = {k for _, k in given} | {kind}
+    names = [label for name, label in REACTIONS.items() if name in kinds]
+    about["params"] |= {"reaction": kind, "reactions": names}
     notifications.notify_grouped(
         post.author_id,
         REACTION.name,
         f"reaction:{post.id}:{today.isoformat()}",
         people,
         actor_id=reactor.id,
-        **_about(post),
+        **about,
     )

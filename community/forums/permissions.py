@@ -86,6 +86,16 @@ def can_read_post_text(user, post: Post) -> bool:
     return post.state == PUBLISHED or _own(user, post.author_id) or _sees_everything(user)
 
 
+def readable_post_text(user):
+    """can_read_post_text as a query condition on Post: for lists that show no line for a
+    hidden post (a member's profile), where visible_posts would keep it."""
+    if _sees_everything(user):
+        return true()
+    if is_member(user):
+        return or_(Post.state == PUBLISHED, Post.author_id == user.id)
+    return Post.state == PUBLISHED
+
+
 def _joined(user, group: Group) -> bool:
     return db.session.get(Membership, (user.id, group.id)) is not None
 

@@ -13,7 +13,20 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import cast, column, delete, event, func, insert, literal_column, select, table, text
+from sqlalchemy import (
+    case,
+    cast,
+    column,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from community import content
@@ -93,6 +106,30 @@ def remove_post(post_id: int) -> None:
 class Hit:
     post_id: int
     snippet: Markup
+    # The words of the query this post lacks: empty for a post with all of them.
+    missing: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
+
+
+# When nothing has every word, posts with some of them are offered instead. Words like these
+# are in nearly every post, so they never count towards "some of them" (PostgreSQL's English
+# list, which its index leaves out anyway, so both databases agree), and neither do words of
+# one or two letters ("t" in "can't").
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can did do does doing don down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with you your yours yourself yourselves""".split()
+)
+# The best-ranked posts with any of the words are sorted by how many they have; a cap keeps
+# a common word ("pain") from making the fallback read half the index.
+PARTIAL_CANDIDATES = 200
 
 
 def _words(query: str) -> list[str]:
@@ -100,14 +137,24 @@ def _words(query: str) -> list[str]:
     return _WORD.findall(query)[:12]
 
 
-def _fts5_query(words: list[str]) -> str:
-    """Every word required, the last one a prefix (so "mirr" finds "mirror")."""
-    return " ".join(f'"{word}"' for word in words) + "*"
+def _significant(words: list[str]) -> list[str]:
+    """The words that say what a post is about, each once, in the order typed."""
+    kept: dict[str, str] = {}
+    for word in words:
+        if len(word) > 2 and word.lower() not in STOP_WORDS:
+            kept.setdefault(word.lower(), word)
+    return list(kept.values())
 
 
-def _tsquery(words: list[str]) -> str:
+def _fts5_query(words: list[str], prefix: bool = True, joiner: str = " ") -> str:
+    """Every word required (or any, joined by OR), the last one a prefix (so "mirr" finds
+    "mirror")."""
+    return joiner.join(f'"{word}"' for word in words) + ("*" if prefix else "")
+
+
+def _tsquery(words: list[str], prefix: bool = True, joiner: str = " & ") -> str:
     """The same on PostgreSQL: to_tsquery syntax, words only, the last one a prefix."""
-    return " & ".join(words[:-1] + [f"{words[-1]}:*"])
+    return joiner.join(words[:-1] + [f"{words[-1]}:*" if prefix else words[-1]])
 
 
 def _highlight(snippet: str) -> Markup:
@@ -115,51 +162,157 @@ def _highlight(snippet: str) -> Markup:
     return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
+class _Engine:
+    """One database's way to match, rank and quote posts for a query in its own syntax."""
+
+    def __init__(self, words: list[str], prefix: bool, every: bool):
+        self.sqlite = _dialect() == "sqlite"
+        self.words, self.prefix = words, prefix
+        if self.sqlite:
+            self.index, self.key = _SQLITE_INDEX, _SQLITE_INDEX.c.rowid
+            fts = literal_column("post_search")  # FTS5 matches and ranks through the table's own name
+            self.matches = fts.op("MATCH")(_fts5_query(words, prefix, " " if every else " OR "))
+            self.snippets = [func.snippet(fts, column, _START, _STOP, "…", 24) for column in (1, 0)]
+            self.score = func.bm25(fts, 4.0, 1.0)  # lower is better
+        else:
+            self.index, self.key = _PG_INDEX, _PG_INDEX.c.post_id
+            tsquery = self._tsquery(_tsquery(words, prefix, " & " if every else " | "))
+            self.matches = self.index.c.document.op("@@")(tsquery)
+            options = (
+                f"StartSel={_START}, StopSel={_STOP}, "
+                + "MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
+            )
+            self.snippets = [
+                func.ts_headline(cast("english", REGCONFIG), column, tsquery, options)
+                for column in (self.index.c.body, self.index.c.title)
+            ]
+            self.score = -func.ts_rank(self.index.c.document, tsquery)  # lower is better, as bm25
+
+    @staticmethod
+    def _tsquery(source: str):
+        return func.to_tsquery(cast("english", REGCONFIG), source)
+
+    def has_word(self, number: int, post_id):
+        """1 when the post has the query's word `number`, else 0: by the index, so stemming
+        and the prefix count as they do in the match."""
+        word, last = self.words[number], number == len(self.words) - 1
+        prefix = self.prefix and last
+        if self.sqlite:
+            other = _SQLITE_INDEX.alias(f"word_{number}")
+            found = exists(
+                select(literal_column("1"))
+                .select_from(other)
+                .where(
+                    other.c.rowid == post_id,
+                    literal_column(f"word_{number}.post_search").op("MATCH")(_fts5_query([word], prefix)),
+                )
+            )
+        else:
+            other = _PG_INDEX.alias(f"word_{number}")
+            found = exists(
+                select(literal_column("1"))
+                .select_from(other)
+                .where(
+                    other.c.post_id == post_id,
+                    other.c.document.op("@@")(self._tsquery(_tsquery([word], prefix))),
+                )
+            )
+        return case((found, 1), else_=0)
+
+
+def _found(engine: _Engine, visible):
+    from community.forums.models import Group, Post, Thread
+
+    return (
+        select(Post.id)
+        .select_from(engine.index)
+        .join(Post, Post.id == engine.key)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Group, Group.id == Thread.group_id)
+        .where(engine.matches, visible)
+    )
+
+
+def _hit(post_id: int, body: str | None, title: str | None, missing=()) -> Hit:
+    return Hit(post_id, _highlight(body if _START in (body or "") or not title else title), tuple(missing))
+
+
 def search_post_ids(query: str, visible, page: int) -> tuple[list[Hit], int]:
     """Ranked hits among posts passing `visible` (a SQLAlchemy condition on Post, Thread
-    and Group, from forums.permissions), and the total number of hits."""
-    from community.forums.models import Group, Post, Thread
+    and Group, from forums.permissions), and the total number of hits.
+
+    Posts with every word come first. Only when there are none: the posts with most of the
+    significant words, each Hit naming the words it lacks. Four statements at most."""
+    from community.forums.models import Post
 
     words = _words(query)
     if not words:
         return [], 0
-    if _dialect() == "sqlite":
-        index = _SQLITE_INDEX
-        fts = literal_column("post_search")  # FTS5 matches and ranks through the table's own name
-        matches = fts.op("MATCH")(_fts5_query(words))
-        key = index.c.rowid
-        snippets = [func.snippet(fts, column, _START, _STOP, "…", 24) for column in (1, 0)]
-        rank = func.bm25(fts, 4.0, 1.0).asc()
-    else:
-        index = _PG_INDEX
-        tsquery = func.to_tsquery(cast("english", REGCONFIG), _tsquery(words))
-        matches = index.c.document.op("@@")(tsquery)
-        key = index.c.post_id
-        options = (
-            f"StartSel={_START}, StopSel={_STOP}, "
-            + "MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
-        )
-        snippets = [
-            func.ts_headline(cast("english", REGCONFIG), column, tsquery, options)
-            for column in (index.c.body, index.c.title)
-        ]
-        rank = func.ts_rank(index.c.document, tsquery).desc()
-    found = (
-        select(Post.id)
-        .select_from(index)
-        .join(Post, Post.id == key)
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Group, Group.id == Thread.group_id)
-        .where(matches, visible)
-    )
+    engine = _Engine(words, prefix=True, every=True)
+    found = _found(engine, visible)
     total = db.session.scalar(select(func.count()).select_from(found.subquery()))
-    rows = db.session.execute(
-        found.add_columns(*snippets)
-        .order_by(rank, Post.id.desc())
+    if total or len(words) < 2:
+        rows = db.session.execute(
+            found.add_columns(*engine.snippets)
+            .order_by(engine.score, Post.id.desc())
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
+        ).all()
+        return [_hit(*row) for row in rows], total
+    return _posts_with_some_words(words, visible, page)
+
+
+def _posts_with_some_words(words: list[str], visible, page: int) -> tuple[list[Hit], int]:
+    from community.forums.models import Post
+
+    significant = _significant(words)
+    if not significant:
+        return [], 0
+    prefix = significant[-1] == words[-1]  # the last word typed may be unfinished
+    engine = _Engine(significant, prefix=prefix, every=False)
+    candidates = (
+        _found(engine, visible)
+        .add_columns(engine.score.label("score"))
+        .order_by(engine.score, Post.id.desc())
+        .limit(PARTIAL_CANDIDATES)
+        .subquery("candidates")
+    )
+    total = db.session.scalar(select(func.count()).select_from(candidates))
+    if not total:
+        return [], 0
+    has = [engine.has_word(number, candidates.c.id) for number in range(len(significant))]
+    matched = sum(has[1:], has[0])
+    page_of = (
+        select(
+            candidates.c.id,
+            candidates.c.score,
+            *(flag.label(f"has_{number}") for number, flag in enumerate(has)),
+            matched.label("matched"),
+        )
+        .order_by(matched.desc(), candidates.c.score, candidates.c.id.desc())
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
+        .subquery("page_of")
+    )
+    # Snippets only for the page shown: the index is matched again for those few rows.
+    rows = db.session.execute(
+        select(page_of, *engine.snippets)
+        .select_from(page_of)
+        .join(engine.index, engine.key == page_of.c.id)
+        .where(engine.matches)
+        .order_by(page_of.c.matched.desc(), page_of.c.score, page_of.c.id.desc())
     ).all()
-    hits = [
-        Hit(row[0], _highlight(row[1] if _START in (row[1] or "") or not row[2] else row[2])) for row in rows
-    ]
+    hits = []
+    for row in rows:
+        flags = row[2 : 2 + len(significant)]
+        missing = [word for word, flag in zip(significant, flags, strict=True) if not flag]
+        if len(missing) == len(significant):  # cannot happen; never say a post lacks every word
+            continue
+        hits.append(_hit(row[0], row[-2], row[-1], missing or _unmatched(words, significant)))
     return hits, total
+
+
+def _unmatched(words: list[str], significant: list[str]) -> list[str]:
+    """A post with every significant word still lacks the query's little words."""
+    kept = {word.lower() for word in significant}
+    return [word for word in words if word.lower() not in kept][:3] or words[:1]

@@ -14,6 +14,7 @@ from community.accounts.models import User, staff_label
 from community.content import mentioned_names, normalise_text
 from community.database import insert_once, utcnow
 from community.extensions import db
+from community.forums import mentions as forum_mentions
 from community.forums import moderation as forum_moderation
 from community.forums import notifications, search
 from community.forums.models import (
@@ -102,9 +103,19 @@ def _clean_warning(content_warning: str | None) -> Accepted:
     return _accept(content_warning, CONTENT_WARNING, "content_warning")
 
 
-def preview(body: str) -> str:
+class PreviewHTML(str):
+    """A preview's HTML, carrying the @names in it that match no one (`unmatched`, each with
+    the usernames it may have meant), so every page that shows a preview can say so."""
+
+    unmatched: tuple[forum_mentions.Unmatched, ...] = ()
+
+
+def preview(body: str, author_id: int | None = None) -> PreviewHTML:
     """The HTML a post would have, for the preview before posting (not stored)."""
-    return _clean_body(body).html
+    accepted = _clean_body(body, author_id)
+    html = PreviewHTML(accepted.html)
+    html.unmatched = tuple(forum_mentions.unmatched(accepted.source, accepted.mentions, author_id))
+    return html
 
 
 def create_thread(author: User, group: Group, title: str, body: str, content_warning: str = "") -> Thread:
@@ -436,7 +447,7 @@ def set_reaction(user: User, post: Post, kind: str, on: bool) -> None:
     # The same click arriving twice at once adds it once: on either way, and told once.
     if not insert_once(Reaction, post_id=post.id, user_id=user.id, kind=kind, created_at=utcnow()):
         return
-    notifications.after_reaction(post, user)
+    notifications.after_reaction(post, user, kind)
 
 
 def is_watching(user, thread: Thread) -> bool:
@@ -525,6 +536,8 @@ def unread_watched_threads(user, limit: int = 10) -> list[Thread]:
 class SearchResult:
     post: Post
     snippet: str
+    # Words of the query this post lacks: set only when no post had them all.
+    missing: tuple[str, ...] = ()
 
 
 def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
@@ -544,4 +557,6 @@ def search_posts(query: str, viewer, group: Group | None = None, page: int = 1):
             .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.group))
         )
     }
-    return [SearchResult(posts[hit.post_id], hit.snippet) for hit in hits if hit.post_id in posts], total
+    return [
+        SearchResult(posts[hit.post_id], hit.snippet, hit.missing) for hit in hits if hit.post_id in posts
+    ], total

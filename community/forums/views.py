@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -98,8 +98,12 @@ def _permalink(post: Post) -> str:
 
 @bp.route("/groups/")
 def groups():
+    groups = forum_groups.list_groups()
     return render_template(
-        "forums/groups.html", groups=forum_groups.list_groups(), mine=forum_groups.my_group_ids(current_user)
+        "forums/groups.html",
+        groups=groups,
+        mine=forum_groups.my_group_ids(current_user),
+        activity=forum_groups.group_activity(current_user, groups),
     )
 
 
@@ -152,7 +156,7 @@ def new_thread(slug: str):
     if form.validate_on_submit() and not _sending_too_fast(form, "thread"):
         try:
             if "preview" in request.form:
-                preview_html = services.preview(form.body.data)
+                preview_html = services.preview(form.body.data, current_user.id)
             else:
                 thread = services.create_thread(
                     current_user, group, form.title.data, form.body.data, form.content_warning.data or ""
@@ -178,7 +182,13 @@ def thread(thread_id: int):
     quote_id = request.args.get("quote", type=int)
     if quote_id and not form.body.data and (quote := services.quote_reply(current_user, thread, quote_id)):
         form.body.data, form.content_warning.data = quote
+        form.body.render_kw = {"autofocus": True}  # the reader goes on writing where the quote ends
+        if form.content_warning.data:
+            form.content_warning.description = QUOTED_WARNING_HINT
     return _render_thread(thread, form)
+
+
+QUOTED_WARNING_HINT = "Added from the post you quoted — remove it if your reply doesn't need it."
 
 
 @dataclass
@@ -204,6 +214,11 @@ class _ThreadPage:
     can_reply: bool
     can_moderate: bool
     csrf_token: str
+    page_number: int = 1
+    # Where the reader was before a full reload (a reaction without JavaScript, a quote): the
+    # id of the control to focus again, and the post whose content warning they had opened.
+    focus: str = ""
+    opened: int | None = None
     react_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.react"))
     edit_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.edit_post"))
     remove_path: fragments.PathMaker = field(
@@ -217,7 +232,7 @@ class _ThreadPage:
     )
 
 
-def _post_rows(posts: list[Post], reader) -> list[_PostRow]:
+def _post_rows(posts: list[Post], reader, opened: int | None = None) -> list[_PostRow]:
     signed_in = reader.is_authenticated
     reactions = services.reactions_for(posts, reader)
     collapser = blocking.Collapser(reader) if signed_in else None
@@ -227,7 +242,7 @@ def _post_rows(posts: list[Post], reader) -> list[_PostRow]:
         rows.append(
             _PostRow(
                 post,
-                fragments.post_head_and_body(post, signed_in),
+                fragments.post_head_and_body(post, signed_in, opened=post.id == opened),
                 reactions.get(post.id, []),
                 permissions.can_react(reader, post),
                 permissions.can_edit_post(reader, post),
@@ -255,12 +270,15 @@ def _render_thread(
         can_reply,
         permissions.can_moderate(reader),
         generate_csrf() if reader.is_authenticated else "",
+        posts.page,
+        request.args.get("focus", "")[:40],
+        request.args.get("open", type=int),
     )
     html = render_template(
         "forums/thread.html",
         thread=thread,
         posts=posts,
-        rows=_post_rows(posts.items, reader),
+        rows=_post_rows(posts.items, reader, page.opened),
         page=page,
         form=form,
         preview_html=preview_html,
@@ -291,7 +309,8 @@ def reply(thread_id: int):
     if form.validate_on_submit() and not _sending_too_fast(form, "reply", thread):
         try:
             if "preview" in request.form:
-                return _render_thread(thread, form, preview_html=services.preview(form.body.data))
+                preview_html = services.preview(form.body.data, current_user.id)
+                return _render_thread(thread, form, preview_html=preview_html)
             post = services.create_reply(
                 current_user, thread, form.body.data, form.content_warning.data or ""
             )
@@ -326,7 +345,7 @@ def edit_post(post_id: int):
     if form.validate_on_submit() and not _sending_too_fast(form, "edit"):
         try:
             if "preview" in request.form:
-                preview_html = services.preview(form.body.data)
+                preview_html = services.preview(form.body.data, post.author_id)
             else:
                 outcome = services.edit_post(
                     post,
@@ -378,7 +397,20 @@ def react(post_id: int):
     except services.ForumError as error:
         abort(400, str(error))
     unit_of_work.commit()
-    return redirect(_permalink(post))
+    if request.accept_mimetypes.best == "application/json":  # reactions.js: the page stays as it is
+        summaries = services.reactions_for([post], current_user).get(post.id, [])
+        return {"ok": True, "post": post.id, "reactions": [asdict(summary) for summary in summaries]}
+    # A full reload: focus goes back to the button pressed (autofocus, which a #fragment in
+    # the address would stop), and a content warning the reader had opened stays open.
+    return redirect(
+        url_for(
+            "forums.thread",
+            thread_id=post.thread_id,
+            page=services.page_of_post(post, current_user),
+            focus=f"react-{post.id}-{kind}",
+            open=post.id if request.form.get("open") == "1" else None,
+        )
+    )
 
 
 @bp.route("/posts/<id:post_id>/revisions")

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from community.meetings import notifications, views  # noqa: E402,F401  (kinds and routes register on import)
+from community.meetings import notifications, personal_data, views  # noqa: E402,F401  (kinds and routes register on import)

@@ -5,29 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from community.database import utcnow
 from community.meetings.models import Meeting
-
-# Where zones live: "Europe/London", not the old aliases ("GB", "US/Eastern") or "Etc/GMT+5".
-_REGIONS = tuple(
-    f"{name}/" for name in "Africa America Antarctica Asia Atlantic Australia Europe Indian Pacific".split()
-)
-
-
-# Time zones ------------------------------------------------------------------------------
-
-
-@cache
-def time_zone_names() -> tuple[str, ...]:
-    return ("UTC", *sorted(z for z in available_timezones() if z.startswith(_REGIONS)))
-
-
-def zone_label(name: str) -> str:
-    """ "America/New_York" -> "New York time": the words people use for a zone."""
-    return "UTC" if name == "UTC" else f"{name.rsplit('/', 1)[-1].replace('_', ' ')} time"
+from community.times import time_zone_names, zone_label  # noqa: F401 (the site's list, used from here too)
 
 
 def instant(zone: str, on: date, at: time) -> datetime:

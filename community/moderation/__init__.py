@@ -9,6 +9,6 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
 
-from community.moderation import member_views, permissions, screening, views, words_views  # noqa: E402,F401
+from community.moderation import member_views, permissions, personal_data, screening, views, words_views  # noqa: E402,F401
 
 screening.register()

@@ -1,20 +1,20 @@
 """Crisis lines by country, for /crisis and for the panel an author sees at once when what
-they wrote suggests they may be in danger. Nothing is ever sent outside the site."""
+they wrote suggests they may be in danger. The lines are the directory's checked list
+(community.resources.crisis_lines); this module only puts the reader's country first.
+Nothing is ever sent outside the site."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
 
+if TYPE_CHECKING:
+    from community.resources.crisis_lines import Line
 
-@dataclass(frozen=True)
-class Line:
-    name: str
-    how: str  # "Call or text", "Call"
-    number: str  # as shown
-    dial: str  # for tel: and sms:
-    text: bool = False  # may also be texted
+# Region subtags that share a country's lines: Samaritans answer in Ireland too.
+_ALIASES = {"IE": "GB", "UK": "GB"}
 
 
 @dataclass(frozen=True)
@@ -24,27 +24,29 @@ class Country:
     lines: tuple[Line, ...]
 
 
-COUNTRIES = (
-    Country(
-        "US", "United States", (Line("988 Suicide & Crisis Lifeline", "Call or text", "988", "988", True),)
-    ),
-    Country("GB", "United Kingdom and Ireland", (Line("Samaritans", "Call", "116 123", "116123"),)),
-    Country("CA", "Canada", (Line("9-8-8 Suicide Crisis Helpline", "Call or text", "9-8-8", "988", True),)),
-    Country("AU", "Australia", (Line("Lifeline", "Call", "13 11 14", "131114"),)),
-)
-# Region subtags that share a country's lines.
-_ALIASES = {"IE": "GB", "UK": "GB"}
+def all_countries() -> list[Country]:
+    """Each country with lines, in the list's order, its lines in the list's order."""
+    # Asked for here, not at import: chat and accounts import this module while the
+    # directory's models are still loading.
+    from community.resources.crisis_lines import country_name, crisis_lines
+
+    codes = list(dict.fromkeys(line.country for line in crisis_lines()))
+    return [
+        Country(code, country_name(code), tuple(line for line in crisis_lines() if line.country == code))
+        for code in codes
+    ]
 
 
 def country_code() -> str | None:
     """The member's country, from the language their browser asks for (en-GB -> GB)."""
     if not has_request_context():
         return None
+    known = {country.code for country in all_countries()}
     for language, _quality in request.accept_languages:
         parts = language.replace("_", "-").split("-")
         if len(parts) > 1:
             code = _ALIASES.get(parts[-1].upper(), parts[-1].upper())
-            if any(country.code == code for country in COUNTRIES):
+            if code in known:
                 return code
     return None
 
@@ -52,4 +54,4 @@ def country_code() -> str | None:
 def countries_for_member() -> list[Country]:
     """Every country's lines, the member's own first."""
     code = country_code()
-    return sorted(COUNTRIES, key=lambda country: country.code != code)
+    return sorted(all_countries(), key=lambda country: country.code != code)

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from community.notifications import views  # noqa: E402,F401  (routes register on import)
+from community.notifications import personal_data, views  # noqa: E402,F401  (routes register on import)

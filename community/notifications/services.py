@@ -102,9 +102,45 @@ def notify_grouped(
     )
     if existing is None:
         db.session.add(_new(user_id, kind, actor_id, subject, url, params, group_key=key, count=count))
-    elif count > existing.count:
+        return
+    if params is not None and params != existing.params:
+        existing.params = dict(params)  # what it says may change (a second kind of reaction)
+    if count > existing.count:
         existing.count, existing.actor_id = count, actor_id
         existing.read_at, existing.created_at = None, utcnow()
+
+
+def notify_runs(
+    user_ids: set[int],
+    kind: str,
+    key: str,
+    *,
+    actor_id: int | None,
+    subject: tuple[str, int],
+    url: str,
+    params: dict | None = None,
+) -> None:
+    """One notification per member and `key` for a run of things (replies in one thread):
+    while it is unread it counts up and names the latest actor; once read, the next thing
+    starts a new run that opens at that thing."""
+    wanted = wanted_by(set(user_ids), kind)
+    if not wanted:
+        return
+    existing = {
+        n.user_id: n
+        for n in db.session.scalars(
+            select(Notification).where(Notification.user_id.in_(wanted), Notification.group_key == key)
+        )
+    }
+    for user_id in sorted(wanted):
+        n = existing.get(user_id)
+        if n is None:
+            db.session.add(_new(user_id, kind, actor_id, subject, url, params, group_key=key))
+            continue
+        if n.read_at is not None:  # a new run, opening here
+            n.subject_type, n.subject_id, n.url, n.count, n.read_at = *subject, url, 0, None
+        n.count, n.actor_id, n.created_at = n.count + 1, actor_id, utcnow()
+        n.params = dict(params or {})
 
 
 def settings_for(user) -> dict[str, bool]:
@@ -151,11 +187,29 @@ def for_user(user, page: int):
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 
 
-def mark_read(user, shown: list[Notification]) -> None:
-    unread = [n.id for n in shown if n.read_at is None]
-    if unread:
+def live_counts(shown: list[Notification]) -> dict[int, int]:
+    """How many of what each notification counts are still there, for kinds that say
+    (KINDS[...].live_count): one query per such kind on the page, not one per notification."""
+    counts: dict[int, int] = {}
+    by_kind: dict[str, list[Notification]] = {}
+    for n in shown:
+        by_kind.setdefault(n.kind, []).append(n)
+    for name, items in by_kind.items():
+        spec = KINDS.get(name)
+        if spec is not None and spec.live_count is not None:
+            counts.update(spec.live_count(items))
+    return counts
+
+
+def owned_notification(user, notification_id: int) -> Notification | None:
+    return db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id)
+    )
+
+
+def mark_one_read(notification: Notification) -> None:
+    """Opened, so read: only this one (the others wait until they are opened too)."""
+    if notification.read_at is None:
         db.session.execute(
-            update(Notification)
-            .where(Notification.user_id == user.id, Notification.id.in_(unread))
-            .values(read_at=utcnow())
+            update(Notification).where(Notification.id == notification.id).values(read_at=utcnow())
         )

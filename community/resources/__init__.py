@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("resources", __name__)
 
 # Routes, the moderation subject and the commands register on import.
-from community.resources import api, cli, models, moderation, suggest_views, views  # noqa: E402,F401
+from community.resources import api, cli, models, moderation, personal_data, suggest_views, views  # noqa: E402,F401

@@ -86,7 +86,7 @@ def organization_from_row(row: dict[str, str]) -> Organization:
     )
     service.areas.append(_area(org_id, (row.get("coverage") or "").strip().lower(), country))
     organization.services.append(service)
-    for phone in _phones(row):
+    for phone in phones_from_row(row):
         phone.id = uuid.uuid5(org_id, f"phone:{phone.type}:{phone.number}")
         service.phones.append(phone)
         organization.phones.append(phone)
@@ -108,7 +108,8 @@ def _area(org_id: uuid.UUID, coverage: str, country: str) -> ServiceArea:
     return ServiceArea(id=uuid.uuid5(org_id, "area"), scope=scope, name=name, country=country)
 
 
-def _phones(row: dict[str, str]) -> list[Phone]:
+def phones_from_row(row: dict[str, str]) -> list[Phone]:
+    """The row's voice and text numbers; the crisis lines read them this way too."""
     phones = []
     if voice := (row.get("phone") or "").strip():
         number, description = voice, ""

@@ -1,14 +1,16 @@
-/* Times on the reader's own clock. The server writes each meeting time in the meeting's own
-   zone, inside <time datetime="…" data-local>; this rewrites the words into the browser's
-   zone, in the same shape ("Wednesday 13 January, 00:00 your time"), and leaves the
-   machine-readable datetime as it is. On the planning form, a new meeting's time zone
-   starts as the planner's own. Without this script, the meeting's own time still reads right. */
+/* Times on the reader's own clock: the zone a member chose in settings (<html data-time-zone>),
+   else the browser's. The server writes each meeting time in the meeting's own zone, inside
+   <time datetime="…" data-local>; this rewrites the words into the reader's zone, in the same
+   shape ("Wednesday 13 January, 00:00 your time"), and leaves the machine-readable datetime
+   as it is. A "2 hours ago" time (<time class="when" data-browser-zone>) gets its exact time,
+   shown on hover and focus, on the same clock. On the planning form, a new meeting's time zone
+   starts as the planner's own. Without this script, every time still reads right, in UTC. */
 (function () {
   "use strict";
 
-  var zone;
+  var zone = document.documentElement.getAttribute("data-time-zone");
   try {
-    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    zone = zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
   } catch (e) {
     return;
   }
@@ -44,6 +46,16 @@
     if (!isNaN(when.getTime())) {
       times[i].textContent = words(when);
       times[i].setAttribute("data-zone", zone);
+    }
+  }
+
+  var whens = document.querySelectorAll("time.when[data-browser-zone]");
+  for (var k = 0; k < whens.length; k++) {
+    var at = new Date(whens[k].getAttribute("datetime"));
+    var exact = whens[k].querySelector(".when-exact");
+    if (exact && !isNaN(at.getTime())) {
+      exact.textContent = " (" + words(at) + ")";
+      whens[k].setAttribute("data-zone", zone);
     }
   }
 

@@ -52,7 +52,9 @@ def test_visitor_form_errors(page, color_scheme):
     assert_no_violations(page, f"login with errors ({color_scheme})")
 
 
-@pytest.mark.parametrize("theme, text_size", [("light", "normal"), ("dark", "largest")])
+@pytest.mark.parametrize(
+    "theme, text_size", [("light", "normal"), ("dark", "largest"), ("light", "largest"), ("dark", "normal")]
+)
 def test_member_pages_with_chosen_theme(page, make_member, theme, text_size):
     me = make_member()
     sign_in(page, me)
@@ -64,6 +66,49 @@ def test_member_pages_with_chosen_theme(page, make_member, theme, text_size):
     for path in MEMBER_PAGES:
         page.goto(path.format(me=me))
         assert_no_violations(page, f"{path} ({theme}, {text_size})")
+
+
+# Every kind of page a member reaches from the header, checked again at 320px and the largest
+# text, where the header folds into its Menu button and long words wrap.
+LARGEST_TEXT_PAGES = [
+    "/",
+    "/groups/",
+    "/search?q=pain",
+    "/chat/",
+    "/meetings/",
+    "/resources/",
+    "/diary/",
+    "/notifications",
+    "/settings",
+    "/crisis",
+]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_pages_at_the_largest_text_on_a_small_screen(page, live_app, make_member, theme):
+    from community.accounts.services import find_by_username
+    from community.extensions import db
+
+    me = make_member()
+    with live_app.app_context():
+        member = find_by_username(me)
+        member.theme, member.text_size = theme, "largest"
+        db.session.commit()
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, me)
+    for path in LARGEST_TEXT_PAGES:
+        page.goto(path)
+        assert page.locator("html").get_attribute("data-text-size") == "largest"
+        assert_no_violations(page, f"{path} ({theme}, largest, 320px)")
+    page.get_by_role("button", name="Menu").click()  # the folded links, shown
+    assert_no_violations(page, f"the open menu ({theme}, largest, 320px)")
+
+
+def test_visitor_pages_at_the_largest_text(page, color_scheme):
+    for path in VISITOR_PAGES:
+        page.goto(path)
+        page.evaluate("document.documentElement.dataset.textSize = 'largest'")
+        assert_no_violations(page, f"{path} ({color_scheme}, largest)")
 
 
 def assert_fits(page, path):

@@ -29,7 +29,7 @@ def test_register_logout_login_by_keyboard_alone(page):
     page.keyboard.press("Space")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/settings")
+    page.wait_for_url("**/auth/welcome")  # sign-up's last step: pick your groups
     assert f"Welcome to Common Ground, {username}" in page.inner_text("main")
 
     tab_to(page, "form[action='/auth/logout'] button")

@@ -198,8 +198,9 @@ def test_crisis_words_bring_support_at_once_and_an_urgent_item_first_in_the_queu
     expect(panel).to_be_visible()
     expect(panel).to_be_in_viewport()  # the page opens at the panel, not at the reply form below
     expect(panel.get_by_role("heading", level=2)).to_have_text("We're glad you told us how you feel")
-    expect(panel.locator("a[href='tel:988']").first).to_have_text("988")
-    expect(panel.locator("a[href='tel:116123']")).to_have_text("116 123")
+    expect(panel.locator("a[href='tel:988']").first).to_have_text("Call 988")
+    expect(panel.locator("a[href='sms:988']").first).to_have_text("Text 988")  # for those who can't talk
+    expect(panel.locator("a[href='tel:116123']")).to_have_text("Call 116 123")
     expect(panel.get_by_role("link", name="More crisis lines")).to_have_attribute("href", "/crisis")
     # The page opens with the focus on the panel, so a screen reader reads it first...
     page.wait_for_function("() => document.activeElement && document.activeElement.matches('.crisis-panel')")

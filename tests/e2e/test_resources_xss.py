@@ -1,0 +1,153 @@
+"""Every line of the payloadbox XSS list, as a member's suggested resource description,
+renders inert on that entry's page in Chromium.
+
+A child process suggests each line as its own entry through `review.suggest`, what
+/resources/suggest calls (the text intake, storing, the review item), and announces each
+committed batch, while Chromium reads the batches already written. Navigating to 6,600 pages
+costs ~50 ms each, so each entry's page is fetched from the live server with the browser's
+own cookies (its HTML exactly as the server sends it) and shown in the tab, at the site's
+address, with `set_content`; one entry in every PROBE_EVERY is visited by real navigation
+too, so both ways are seen to show the same.
+
+On every page: nothing calls alert/confirm/prompt/print/open (the forums' XSS init script
+records any call; document.write keeps the window, so the record survives); no element
+carries an on* handler or a javascript:/vbscript:/data: link; no script but the site's own;
+the description holds only the tags the sanitiser allows; the heading is the entry's; no
+request goes to another host; and the page fixture sees no dialog, page error or console
+error (a Content-Security-Policy refusal is one).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import queue
+import traceback
+from urllib.parse import urlsplit
+
+import pytest
+
+from community.content import ALLOWED_TAGS
+from community.extensions import db
+from tests.conftest import make_app
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_forums_xss import INSPECT_SCRIPT, TRAP_SCRIPT
+from tests.helpers import PASSWORD, corpus_lines
+
+PAYLOADS = ("xss", "payloadbox-xss-payload-list.txt")
+BATCH = 250
+PROBE_EVERY = 250
+WAIT_FOR_WRITER = 120  # seconds without news from the writer before the test gives up
+_names = itertools.count(1)
+
+
+def suggest_payloads(settings: dict, suffix: str, lines: list[str], ready, stop) -> None:
+    """The child process: a moderator (staff are not held to five suggestions a day; the
+    service and the page are a member's) suggests every line; each committed batch of entry
+    ids goes on `ready`, then ("done", refused lines)."""
+    from community.accounts.services import create_user
+    from community.resources import review
+    from community.resources.services import ResourceError
+
+    try:
+        app = make_app(**settings)
+        with app.app_context():
+            name = f"xsssuggester{suffix}"
+            member = create_user(name, f"{name}@example.org", PASSWORD, role="moderator", trusted=True)
+            db.session.commit()
+            ready.put(("member", name))
+            ids, refused = [], []
+            for number, line in enumerate(lines, start=1):
+                if stop.is_set():
+                    return
+                suggestion = review.Suggestion(
+                    name=f"Payload {number}", description=line, kind="advocacy", reach="online", country="US"
+                )
+                try:
+                    with db.session.begin_nested():
+                        ids.append(review.suggest(member, suggestion).id)
+                except ResourceError as error:
+                    refused.append((line, str(error)))
+                if number % BATCH == 0 or number == len(lines):
+                    db.session.commit()
+                    ready.put(("entries", ids))
+                    ids = []
+    except BaseException:  # handed to the test, which fails with it
+        ready.put(("error", traceback.format_exc()))
+    else:
+        ready.put(("done", refused))
+
+
+@pytest.fixture
+def writer(live_app):
+    lines = corpus_lines(*PAYLOADS)  # here, so a missing ../shared skips (or fails in CI) plainly
+    spawn = multiprocessing.get_context("spawn")  # never fork a process that runs server threads
+    ready, stop = spawn.Queue(), spawn.Event()
+    settings = {key: live_app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "MAIL_OUTBOX")}
+    suffix = f"{next(_names)}x{os.getpid() % 1000}"
+    process = spawn.Process(
+        target=suggest_payloads,
+        args=(settings, suffix, lines, ready, stop),
+        name="xss-suggester",
+        daemon=True,
+    )
+    process.start()
+    yield ready, len(lines)
+    stop.set()
+    process.join(timeout=10)
+    if process.is_alive():
+        process.terminate()
+
+
+def _next(ready):
+    try:
+        kind, item = ready.get(timeout=WAIT_FOR_WRITER)
+    except queue.Empty:
+        pytest.fail(f"the writer suggested nothing for {WAIT_FOR_WRITER} s")
+    if kind == "error":
+        pytest.fail(f"suggesting the payloads failed:\n{item}")
+    return kind, item
+
+
+def test_every_xss_payload_as_a_suggested_description_renders_inert(page, context, live_server, writer):
+    ready, lines = writer
+    context.add_init_script(TRAP_SCRIPT)
+    kind, username = _next(ready)
+    assert kind == "member"
+    sign_in(page, username)
+    host, strange = urlsplit(live_server).netloc, []
+
+    def on_request(request):
+        parts = urlsplit(request.url)
+        if parts.scheme not in {"http", "https"} or parts.netloc != host:
+            strange.append(request.url)
+
+    page.on("request", on_request)
+
+    allowed = sorted(ALLOWED_TAGS)
+    problems: list[str] = []
+    shown = 0
+    while True:
+        kind, item = _next(ready)
+        if kind == "done":
+            refused = item
+            break
+        for entry in item:
+            path = f"/resources/{entry}"
+            if shown % PROBE_EVERY == 0:
+                response = page.goto(path)
+                assert response is not None and response.status == 200, path
+            else:
+                response = page.context.request.get(path)
+                assert response.status == 200, f"{path} answered {response.status}"
+                page.set_content(response.text())
+            seen = page.evaluate(INSPECT_SCRIPT, allowed)
+            problems += [f"{path}: {problem}" for problem in seen["problems"] + seen["calls"]]
+            assert seen["heading"].startswith("Payload "), f"{path} does not show its entry"
+            shown += 1
+
+    assert shown + len(refused) == lines, (shown, len(refused), lines)
+    assert shown > 0.9 * lines, f"{len(refused)} payloads were refused: {refused[:5]}"
+    assert problems == [], f"{len(problems)} problems on {shown} pages, the first: {problems[:10]}"
+    assert strange == [], f"the pages asked for: {strange[:10]}"
