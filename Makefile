@@ -69,11 +69,11 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Lint, then the whole test suite in PYTEST_WORKERS processes (pytest-xdist, a test file to a
-# process; PYTEST_WORKERS=0 runs it in this one); PYTEST_ARGS passes options to pytest.
+# Lint, then the whole test suite in PYTEST_WORKERS processes (pytest-xdist: a test file to a
+# process, the browser tests together in one; PYTEST_WORKERS=0 runs it in this one); PYTEST_ARGS passes options to pytest.
 PYTEST_WORKERS ?= 2
 test: lint
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The benchmarks (bench/README.md): pages over HTTP under gunicorn and wrk, the write path,
 # search at 100,000 posts, SQL statements and bytes per page, the chat under load. About 5 minutes.

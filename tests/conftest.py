@@ -15,6 +15,16 @@ from tests.helpers import IN_CI, PASSWORD, Client, skip_or_fail
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_collection_modifyitems(items):
+    """For pytest-xdist (--dist loadgroup): each test file runs whole in one worker, and the
+    browser tests all in one worker, one after another, as they share one live server and
+    Socket.IO's server is bound to the newest app made in a process."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            group = "e2e" if "/e2e/" in str(item.fspath) else str(item.fspath)
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_generate_tests(metafunc):
     """Tests marked both_databases run on SQLite and, when configured, on PostgreSQL."""
     if "db_backend" in metafunc.fixturenames:

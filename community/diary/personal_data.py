@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import selectinload
 
 from community.accounts.account_deletion import Erasure
@@ -96,7 +96,7 @@ def diary_csv(entries: list[DiaryEntry]) -> str:
 
 def _erase(erasure: Erasure) -> None:
     owner_id = erasure.user.id
-    entries = select(DiaryEntry.id).where(DiaryEntry.owner_id == owner_id)
+    entries = privacy.owned(DiaryEntry, erasure.user).with_only_columns(DiaryEntry.id)
     db.session.execute(delete(entry_tags).where(entry_tags.c.entry_id.in_(entries)))
     for model in (DiaryEntry, FlareNote, DiaryTag, DiarySettings):
         db.session.execute(delete(model).where(model.owner_id == owner_id))
