@@ -85,6 +85,8 @@ def writer(live_app):
     spawn = multiprocessing.get_context("spawn")  # never fork a process that runs server threads
     ready, stop = spawn.Queue(), spawn.Event()
     settings = {key: live_app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "MAIL_OUTBOX")}
+    # The live server writes too (a sign-in's last activity): wait for its lock, not 5 s.
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 60}}
     suffix = f"{next(_names)}x{os.getpid() % 1000}"
     process = spawn.Process(
         target=suggest_payloads,
