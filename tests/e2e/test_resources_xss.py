@@ -53,6 +53,7 @@ def suggest_payloads(settings: dict, suffix: str, lines: list[str], ready, stop)
     try:
         app = make_app(**settings)
         with app.app_context():
+            _take_the_write_lock_first(db.engine)
             name = f"xsssuggester{suffix}"
             member = create_user(name, f"{name}@example.org", PASSWORD, role="moderator", trusted=True)
             db.session.commit()
@@ -77,6 +78,24 @@ def suggest_payloads(settings: dict, suffix: str, lines: list[str], ready, stop)
         ready.put(("error", traceback.format_exc()))
     else:
         ready.put(("done", refused))
+
+
+def _take_the_write_lock_first(engine) -> None:
+    """Begin every transaction with BEGIN IMMEDIATE. A SQLite transaction that has read and
+    then wants to write while the live server holds the write lock gets "database is locked"
+    at once, whatever the timeout (waiting could deadlock); one that takes the lock at its
+    start simply waits its turn."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _driver_leaves_transactions_to_us(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    engine.dispose()  # no pooled connection made before the listeners
 
 
 @pytest.fixture
