@@ -33,7 +33,10 @@ class PostFields:
         "Your post",
         filters=[_text],
         validators=[TextRules(POST_BODY)],
-        description=("Markdown works: **bold**, *italic*, > quote, - lists. Mention someone with @username."),
+        description=(
+            "Markdown works: **bold**, *italic*, > quote, - lists. "
+            "To mention someone, type @ and the start of their name."
+        ),
     )
     content_warning = StringField(
         "Content warning", filters=[_one_line], validators=[TextRules(CONTENT_WARNING)], description=CW_HINT

@@ -114,10 +114,17 @@
     return Number.isNaN(date.getTime()) ? null : date;
   }
 
+  // The member's time zone from settings (<html data-time-zone>), else the browser's.
+  const timeZone = document.documentElement.dataset.timeZone || undefined;
+
+  function dayOf(date) {
+    return date.toLocaleDateString("en-CA", { timeZone });
+  }
+
   function localTime(date) {
-    const time = date.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
-    if (date.toDateString() === new Date().toDateString()) return time;
-    return `${date.toLocaleDateString([], { day: "numeric", month: "short" })}, ${time}`;
+    const time = date.toLocaleTimeString([], { hour: "numeric", minute: "2-digit", timeZone });
+    if (dayOf(date) === dayOf(new Date())) return time;
+    return `${date.toLocaleDateString([], { day: "numeric", month: "short", timeZone })}, ${time}`;
   }
 
   function nameOf(username) {

@@ -390,3 +390,31 @@ def test_every_corpus_line_sent_as_chat_renders_inert(live_server, live_app, mak
     )
     for line, reason in refused:
         print(f"  refused {line[:50]!r}: {reason}")
+
+
+AUCKLAND = "Pacific/Auckland"
+CLOCK = """([iso, zone]) =>
+    new Date(iso).toLocaleTimeString([], {hour: "numeric", minute: "2-digit", timeZone: zone})"""
+
+
+def test_message_times_are_on_the_members_chosen_clock(page, live_app, make_member, room):
+    """A member whose settings say Auckland reads chat times on Auckland's clock, whatever
+    zone the browser is in (Chromium here runs in UTC)."""
+    from datetime import UTC, datetime, timedelta
+
+    me = make_member("kiri")
+    with live_app.app_context():
+        find_by_username(me).time_zone = AUCKLAND
+        db.session.commit()
+    sign_in_by_keyboard(page, me)
+    open_room(page, room)
+    before = datetime.now(UTC)
+    words = f"Morning already over there {unique('t')}"
+    send_by_keyboard(page, words)
+    shown = page.locator("#messages li.chat-mine", has_text=words).locator("time").inner_text()
+    # The page's own words for a time ("9:05 AM"), a minute either side of the send.
+    clocks = {
+        page.evaluate(CLOCK, [(before + timedelta(minutes=m)).isoformat(), AUCKLAND]) for m in (-1, 0, 1)
+    }
+    assert shown in clocks, (shown, clocks)
+    assert shown != page.evaluate(CLOCK, [before.isoformat(), "UTC"])  # not the browser's clock
