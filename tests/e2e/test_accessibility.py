@@ -82,21 +82,48 @@ LARGEST_TEXT_PAGES = [
     "/settings",
     "/crisis",
 ]
+# And the pages behind them: a group, a thread, writing one, a profile, a room, a resource,
+# the diary's insights and report, and the member's data.
+PAGES_WITH_CONTENT = [
+    "/groups/crps/",
+    "/threads/{thread}",
+    "/groups/crps/new",
+    "/u/{me}",
+    "/chat/lounge",
+    "/resources/{resource}",
+    "/resources/suggest",
+    "/diary/insights",
+    "/diary/report",
+    "/settings/data",
+]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_pages_at_the_largest_text_on_a_small_screen(page, live_app, make_member, theme):
     from community.accounts.services import find_by_username
     from community.extensions import db
+    from community.forums import groups, services
+    from community.forums.models import Group
+    from community.resources.models import Organization
+    from community.seed import seed
 
     me = make_member()
     with live_app.app_context():
+        list(seed())
         member = find_by_username(me)
         member.theme, member.text_size = theme, "largest"
+        group = db.session.scalar(db.select(Group).where(Group.slug == "crps"))
+        groups.join_group(member, group)
+        thread = services.create_thread(
+            member, group, "What helps you get back to sleep at 3am?", "Warm socks and the *radio*."
+        )
         db.session.commit()
+        resource = db.session.scalar(db.select(Organization.id).order_by(Organization.name).limit(1))
+        made = {"thread": thread.id, "me": me, "resource": resource}
     page.set_viewport_size({"width": 320, "height": 640})
     sign_in(page, me)
-    for path in LARGEST_TEXT_PAGES:
+    for path in LARGEST_TEXT_PAGES + PAGES_WITH_CONTENT:
+        path = path.format(**made)
         page.goto(path)
         assert page.locator("html").get_attribute("data-text-size") == "largest"
         assert_no_violations(page, f"{path} ({theme}, largest, 320px)")

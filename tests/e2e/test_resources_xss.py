@@ -131,6 +131,7 @@ def _next(ready):
     return kind, item
 
 
+@pytest.mark.timeout(900)  # 6,600 pages: about 250 s on a quiet machine, more beside the other worker
 def test_every_xss_payload_as_a_suggested_description_renders_inert(page, context, live_server, writer):
     ready, lines = writer
     context.add_init_script(TRAP_SCRIPT)
