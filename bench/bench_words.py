@@ -38,7 +38,8 @@ def _made_up(rng: random.Random) -> str:
 
 
 def build_rules(rng: random.Random):
-    from community.moderation.words import STARTER_LISTS, Rule
+    from community.moderation.starter_lists import STARTER_LISTS
+    from community.moderation.words import Rule
 
     rules = [rule for _, starter_rules in STARTER_LISTS.values() for rule in starter_rules]
     words = sum(rule.match_type != "regex" for rule in rules)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from community.extensions import db
-from community.moderation import words
+from community.moderation import starter_lists
 from community.moderation.models import SavedReply, WatchedWord
 
 STARTER_REPLIES = [
@@ -40,7 +40,7 @@ def seed_moderation() -> Iterator[str]:
     known = set(
         db.session.execute(select(WatchedWord.pattern, WatchedWord.match_type, WatchedWord.action)).all()
     )
-    for key, (title, rules) in words.STARTER_LISTS.items():
+    for key, (title, rules) in starter_lists.STARTER_LISTS.items():
         if key in present:
             continue
         for rule in rules:

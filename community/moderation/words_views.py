@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from community import unit_of_work
 from community.extensions import db
-from community.moderation import audit, bp, screening, words
+from community.moderation import audit, bp, screening, starter_lists, words
 from community.moderation.forms import WORD_NOTE_MAX, WatchedWordForm, WordImportForm
 from community.moderation.models import WatchedWord
 from community.permissions import requires
@@ -48,8 +48,8 @@ def _grouped(rows: list[WatchedWord]) -> list[tuple[str, str, list[WatchedWord]]
     by_list: dict[str, list[WatchedWord]] = {}
     for row in rows:
         by_list.setdefault(row.list_key or "", []).append(row)
-    order = ["", *words.STARTER_LISTS, *sorted(set(by_list) - {"", *words.STARTER_LISTS})]
-    titles = {key: title for key, (title, _) in words.STARTER_LISTS.items()} | {"": OWN_LIST}
+    order = ["", *starter_lists.STARTER_LISTS, *sorted(set(by_list) - {"", *starter_lists.STARTER_LISTS})]
+    titles = {key: title for key, (title, _) in starter_lists.STARTER_LISTS.items()} | {"": OWN_LIST}
     return [(key, titles.get(key, key), by_list[key]) for key in order if key in by_list]
 
 

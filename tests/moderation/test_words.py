@@ -9,10 +9,10 @@ import time
 import pytest
 
 from community.moderation import words
+from community.moderation.starter_lists import STARTER_LISTS
 from community.moderation.words import (
     ACTIONS,
     MATCH_TYPES,
-    STARTER_LISTS,
     Hit,
     Matcher,
     Rule,
