@@ -4,15 +4,18 @@ and the UTC instant that makes), and members' answers for one date of it."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
-from community.chat.models import Room
 from community.database import UTCDateTime, utcnow
 from community.extensions import db
 from community.text import TITLE, TextKind
+
+if TYPE_CHECKING:  # the chat package imports the meetings' services, which import these models
+    from community.chat.models import Room
 
 SCHEDULED, IN_PROGRESS = "scheduled", "in_progress"
 DURATION_MIN, DURATION_MAX = 15, 240  # minutes
@@ -76,7 +79,7 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    room: Mapped[Room] = relationship()
+    room: Mapped[Room] = relationship("Room")
     host: Mapped[User | None] = relationship(foreign_keys=[host_id])
 
 
