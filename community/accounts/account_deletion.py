@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Text, cast, func, or_, select
 
 from community.accounts import personal_data, sessions
-from community.accounts.models import User
+from community.accounts.models import FORMER_PREFIX, User
 from community.extensions import db
 
 # What stands where the member was: for their name, and as the title of a thread they started
@@ -102,8 +102,8 @@ def _make_tombstone(user: User) -> None:
     """The row stays, so threads, chat and the log still have an author to point at; nothing
     in it is the member's any more, and nobody can sign in to it."""
     tag = secrets.token_hex(6)
-    user.username = f"former-member-{tag}"
-    user.email = f"former-member-{tag}@deleted.invalid"  # .invalid can never receive mail
+    user.username = f"{FORMER_PREFIX}{tag}"
+    user.email = f"{FORMER_PREFIX}{tag}@deleted.invalid"  # .invalid can never receive mail
     user.password_hash = "!"  # no password hashes to this: check_password is always False
     user.role, user.trusted, user.approved_posts = "member", False, 0
     user.standing, user.standing_until, user.standing_reason = "active", None, ""

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Index, String, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,6 +22,8 @@ RELATIONSHIPS = {
 }
 THEMES = {"system": "Follow my device", "light": "Light", "dark": "Dark"}
 TEXT_SIZES = {"normal": "Normal", "large": "Large", "largest": "Largest"}
+# A deleted account's row stays as a tombstone under this name (accounts.account_deletion).
+FORMER_PREFIX = "former-member-"
 
 
 def staff_label(role: str) -> str:
@@ -66,6 +69,17 @@ class User(UserMixin, db.Model):
     def name(self) -> str:
         """What other members see: the display name if set, else the username."""
         return self.display_name or self.username
+
+    @hybrid_property
+    def is_former(self) -> bool:
+        """A deleted account's tombstone: nobody to mention, and nothing personal shows, not even
+        which threads it wrote, so kept posts cannot be gathered into a picture of someone."""
+        return self.username.startswith(FORMER_PREFIX)
+
+    @is_former.inplace.expression
+    @classmethod
+    def _is_former_expression(cls):
+        return func.lower(cls.username).startswith(FORMER_PREFIX, autoescape=True)
 
     @property
     def staff_label(self) -> str:

@@ -177,16 +177,10 @@ def profile(username: str):
     user = services.find_by_username(username)
     if user is None:
         abort(404)
-    if _is_former_member(user):
+    if user.is_former:
         return render_template("accounts/profile.html", user=user, former=True, activity=None)
     activity = profiles.member_activity(user, current_user)
     return render_template("accounts/profile.html", user=user, former=False, activity=activity)
-
-
-def _is_former_member(user) -> bool:
-    """A deleted account's tombstone (account_deletion._make_tombstone): nothing personal shows,
-    not even which threads it wrote, so kept posts cannot be gathered into a picture of someone."""
-    return user.username.startswith("former-member-")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

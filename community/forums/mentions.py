@@ -25,8 +25,6 @@ SUGGESTIONS = 3  # usernames offered for an @name that matches no one
 NAMES_CHECKED = 5  # unmatched @names a preview looks into, so a long post costs a bounded amount
 _CANDIDATES = 200
 _CLOSE_ENOUGH = 0.6
-# A deleted account's row stays as a tombstone (accounts.account_deletion): it is nobody to mention.
-_TOMBSTONE = "former-member-"
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Unmatched:
 def _mentionable(writer_id: int | None):
     """Members who can be mentioned by `writer_id`: not a tombstone, not the writer, and not
     anyone who blocked the writer."""
-    rules = [~func.lower(User.username).startswith(_TOMBSTONE, autoescape=True)]
+    rules = [~User.is_former]
     if writer_id is not None:
         blocked_me = select(Block.blocker_id).where(Block.blocked_id == writer_id)
         rules += [User.id != writer_id, User.id.not_in(blocked_me)]
