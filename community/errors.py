@@ -90,8 +90,9 @@ def _signed_out_while_writing() -> bool:
 def render_error(code: int, description: str | None = None, typed=None, title: str | None = None, **extra):
     default_title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     title = title or default_title
-    if request.accept_mimetypes.best == "application/json":
-        return {"error": title, "message": description or message}, code
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        # JSON clients get JSON whatever went wrong, in the shape the APIs answer refusals in.
+        return {"ok": False, "error": title, "message": description or message}, code
     if request_ctx.url_adapter is None:
         # No URL can be built for this request (an unknown Host): the layout's links need one.
         return Response(f"{title}. {description or message}\n", code, mimetype="text/plain")

@@ -106,3 +106,15 @@ def test_odd_but_harmless_input_answers(client, directory, query):
     response = client.get(f"/api/v1/resources?{query}")
     assert response.status_code in (200, 400)
     assert response.get_json()["ok"] is (response.status_code == 200)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/resources?q=pain%00", "/api/v1/resources?near=%00", "/api/v1/no-such-thing"]
+)
+def test_every_refusal_is_json_a_client_can_read(client, path):
+    """A NUL byte (refused before any view) and an unknown address answer as the API does."""
+    response = client.get(path)
+    assert response.status_code in {400, 404}
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["ok"] is False and body["error"] and body["message"]
