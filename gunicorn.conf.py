@@ -65,3 +65,10 @@ def post_worker_init(worker):
             "will lose their sessions; use one worker per server.",
             worker.cfg.workers,
         )
+    # The directory's place tables take about 3 s to read: read them now, beside the first
+    # requests, rather than in the first search by place.
+    import threading
+
+    from community.resources import places
+
+    threading.Thread(target=places.warm, name="warm-places", daemon=True).start()

@@ -158,6 +158,13 @@ def _qualified(cities: list[_City], qualifier: str, data: _Cities) -> list[_City
     ]
 
 
+def warm() -> None:
+    """Read the ZIP and city tables now (about 3 s of CPU), so the first member to search by
+    place does not wait for them: gunicorn.conf.py calls this in a thread of each new worker."""
+    _zip_index()
+    _cities()
+
+
 def resolve(text: str) -> Resolution:
     """A ZIP code, "City", "City, ST" or "City, Country" as one place, several or none."""
     query = " ".join((text or "").split())

@@ -68,3 +68,9 @@ def test_lookups_are_fast_once_the_data_is_loaded():
     for text in ["10001", "Boston", "Springfield", "94110", "Paris, France"] * 100:
         places.resolve(text)
     assert (time.perf_counter() - started) / 500 < 0.005
+
+
+def test_warm_reads_both_tables_so_the_first_search_does_not_wait():
+    places.warm()
+    assert places._zip_index.cache_info().currsize == 1
+    assert places._cities.cache_info().currsize == 1
