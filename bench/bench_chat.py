@@ -25,12 +25,9 @@ from __future__ import annotations
 import json
 import os
 import select
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +35,7 @@ from pathlib import Path
 from bench import BenchmarkFailed, Note, Options, Row, Target, percentile
 from bench.bench_http import _busy_ticks, _tree_ticks
 from bench.data import ROOT, SECRET_KEY, create_schema, database_url, dispose, make_app, postgres_url
+from bench.processes import GunicornServer as Server
 
 NAMESPACE = "/chat"
 ROOM = "lounge"
@@ -51,12 +49,6 @@ CHAT = ("deploy/gunicorn-chat.conf.py", "chat_wsgi:app")
 # apart by its client_id.)
 RUN = uuid.uuid4().hex[:8]
 BARE = ("deploy/gunicorn-chat.conf.py", "bench.bench_chat:bare_app()")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # The bare server ----------------------------------------------------------------------------
@@ -108,72 +100,6 @@ def bare_app():
 
 
 # Servers ------------------------------------------------------------------------------------
-
-
-class Server:
-    """One gunicorn process group on a port of its own."""
-
-    def __init__(self, name: str, config_and_app: tuple[str, str], env: dict, workdir: str):
-        self.name, self.port = name, _free_port()
-        self.log_path = Path(workdir) / f"{name}.log"
-        self.env = {**env, "PORT": str(self.port), "BASE_URL": f"http://127.0.0.1:{self.port}"}
-        config, app = config_and_app
-        self.command = [sys.executable, "-m", "gunicorn", "-c", config, app]
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Server:
-        self.log = open(self.log_path, "w+b")
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        return self
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while True:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise BenchmarkFailed(f"{self.name} did not come up:\n{self.log_text()}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-
-    def worker_pid(self) -> int:
-        """gunicorn's one worker: the master's child."""
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as stat:
-                        if int(stat.read().rpartition(")")[2].split()[1]) == self.process.pid:
-                            return int(entry)
-                except OSError:
-                    continue
-        raise BenchmarkFailed(f"{self.name} has no worker\n{self.log_text()}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self.log.close()
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
 
 
 class Servers:
@@ -484,13 +410,13 @@ def run(options: Options):
     redis_url = os.environ.get("TEST_REDIS_URL")
     single = server_env(database, options.workdir, quiet.receivers, None)
     started = {
-        label: [Server(label, app, single, options.workdir)]
+        label: [Server(label, *app, single, options.workdir)]
         for label, app in (("chat", CHAT), ("bare", BARE))
     }
     if redis_url:
         shared = server_env(database, options.workdir, busy.receivers, redis_url)
         for label, app in (("chat-redis", CHAT), ("bare-redis", BARE)):
-            started[label] = [Server(f"{label}-{side}", app, shared, options.workdir) for side in "ab"]
+            started[label] = [Server(f"{label}-{side}", *app, shared, options.workdir) for side in "ab"]
     elif os.environ.get("CI", "").lower() == "true":
         raise BenchmarkFailed("TEST_REDIS_URL is not set (CI=true)")
 

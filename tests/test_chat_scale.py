@@ -13,15 +13,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import queue
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
+from bench import BenchmarkFailed
+from bench.processes import GunicornServer as Server
 from tests.helpers import PASSWORD, ROOT, TEST_REDIS_URL, csrf_token_in, skip_or_fail
 
 pytestmark = pytest.mark.real_server
@@ -30,12 +28,6 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 NAMESPACE = "/chat"
 MEMBERS = ["alice", "bob", "carol", "dave", "erin"]
 WITHIN = 1.0  # seconds: how soon a message, a presence change or a disconnect must arrive
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # The database and the servers --------------------------------------------------------------
@@ -91,58 +83,6 @@ def database_url(request, tmp_path_factory):
         db.engine.dispose()
 
 
-class Server:
-    """One gunicorn process group: `config` and `app` as production starts them."""
-
-    def __init__(self, name: str, config: str, app: str, env: dict, folder):
-        self.name, self.port = name, _free_port()
-        self.log_path = folder / f"{name}.log"
-        self.env = {**env, "PORT": str(self.port), "BASE_URL": f"http://127.0.0.1:{self.port}"}
-        self.command = [sys.executable, "-m", "gunicorn", "-c", config, app]
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.log = open(self.log_path, "w+b")
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_ready(self) -> None:
-        import requests
-
-        deadline = time.monotonic() + 20
-        while True:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{self.name} did not come up:\n{self.log_text()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self.log.close()
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-
 @pytest.fixture(scope="module")
 def servers(redis_url, database_url, tmp_path_factory):
     """Chat processes A and B on gevent, and page process P on gthread: {name: Server}."""
@@ -174,7 +114,10 @@ def servers(redis_url, database_url, tmp_path_factory):
         for server in started.values():
             server.start()
         for server in started.values():
-            server.wait_ready()
+            try:
+                server.wait_ready(within=20)
+            except BenchmarkFailed as failure:
+                pytest.fail(str(failure))
         yield started
     finally:
         for server in started.values():
