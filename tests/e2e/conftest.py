@@ -109,26 +109,60 @@ def color_scheme(request):
     return request.param
 
 
-@pytest.fixture
-def context(browser, live_server, color_scheme):
-    context = browser.new_context(
+def _new_context(browser, live_server, color_scheme):
+    return browser.new_context(
         base_url=live_server,
         color_scheme=color_scheme,
         reduced_motion="reduce",
         viewport={"width": 1024, "height": 800},
     )
-    yield context
-    context.close()
 
 
-@pytest.fixture
-def page(context, live_server):
+def _watched_page(context, live_server):
+    """A tab that fails the test on a page error, a console error or a request to another
+    host (PageWatch)."""
     page = context.new_page()
     page.set_default_timeout(10_000)
     watch = PageWatch(page, live_server)
     page.watch = watch
     yield page
     watch.assert_clean()
+
+
+@pytest.fixture
+def context(browser, live_server, color_scheme):
+    context = _new_context(browser, live_server, color_scheme)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, live_server):
+    yield from _watched_page(context, live_server)
+
+
+@pytest.fixture
+def second_context(browser, live_server, color_scheme):
+    """Another member's browser: its own cookies."""
+    context = _new_context(browser, live_server, color_scheme)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def second_page(second_context, live_server):
+    """Another member's tab, watched like the page fixture."""
+    yield from _watched_page(second_context, live_server)
+
+
+@pytest.fixture
+def groups(live_app):
+    """The seeded forum groups (CRPS, Introductions, …)."""
+    from community.forums import seed  # after the app: importing forums first meets an import cycle
+
+    with live_app.app_context():
+        list(seed.seed_groups())
+        db.session.commit()
 
 
 @pytest.fixture

@@ -61,29 +61,6 @@ def room(live_app) -> str:
     return new_room(live_app)
 
 
-@pytest.fixture
-def second_context(browser, live_server, color_scheme):
-    context = browser.new_context(
-        base_url=live_server,
-        color_scheme=color_scheme,
-        reduced_motion="reduce",
-        viewport={"width": 1024, "height": 800},
-    )
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def second_page(second_context, live_server):
-    """Another member's browser: its own context and cookies, watched like the page fixture."""
-    page = second_context.new_page()
-    page.set_default_timeout(10_000)
-    watch = PageWatch(page, live_server)
-    page.watch = watch
-    yield page
-    watch.assert_clean()
-
-
 def message_ids(page) -> list[str]:
     return page.eval_on_selector_all("#messages li.chat-message", "items => items.map(item => item.id)")
 

@@ -18,9 +18,9 @@ from playwright.sync_api import expect
 
 from community.extensions import db
 from community.forums import groups as forum_groups
-from community.forums import seed, services
+from community.forums import services
 from community.forums.models import Group
-from tests.e2e.conftest import PageWatch, sign_in, tab_to
+from tests.e2e.conftest import sign_in, tab_to
 
 GROUP = "introductions"  # members only
 PUBLIC_GROUP = "work-advocacy"
@@ -41,30 +41,6 @@ def press(page, selector: str, key: str = "Enter", limit: int = 80) -> None:
 def go_to_groups(page) -> None:
     press(page, "nav a[href='/groups/']")
     page.wait_for_url("**/groups/")
-
-
-@pytest.fixture
-def groups(live_app):
-    with live_app.app_context():
-        list(seed.seed_groups())
-        db.session.commit()
-
-
-@pytest.fixture
-def second_page(browser, live_server, color_scheme):
-    """Another member's browser: its own context and cookies, watched like the page fixture."""
-    context = browser.new_context(
-        base_url=live_server,
-        color_scheme=color_scheme,
-        reduced_motion="reduce",
-        viewport={"width": 1024, "height": 800},
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    watch = PageWatch(page, live_server)
-    yield page
-    context.close()
-    watch.assert_clean()
 
 
 def test_thread_reply_notification_reaction_and_search_by_keyboard(page, second_page, make_member, groups):

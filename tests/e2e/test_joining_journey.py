@@ -27,15 +27,6 @@ def color_scheme(request):
     return request.param
 
 
-@pytest.fixture
-def groups(live_app):
-    from community.forums import seed  # after the app: importing forums first meets an import cycle
-
-    with live_app.app_context():
-        list(seed.seed_groups())
-        db.session.commit()
-
-
 def _write_hello(live_app, username: str) -> None:
     """A thread and a reply, so the profile shows its lists too (held for review: a new member's)."""
     from community.accounts.services import find_by_username

@@ -25,7 +25,7 @@ from community.forums import services
 from community.moderation import queue
 from community.moderation import seed as moderation_seed
 from community.moderation.models import OPEN_STATES, ReviewItem
-from tests.e2e.conftest import PageWatch, tab_to
+from tests.e2e.conftest import tab_to
 from tests.e2e.test_accessibility import assert_no_violations
 from tests.helpers import PASSWORD
 
@@ -62,30 +62,6 @@ def moderation_lists(live_app):
         list(forum_seed.seed_groups())
         list(moderation_seed.seed_moderation())
         db.session.commit()
-
-
-@pytest.fixture
-def groups(live_app):
-    with live_app.app_context():
-        list(forum_seed.seed_groups())
-        db.session.commit()
-
-
-@pytest.fixture
-def second_page(browser, live_server, color_scheme):
-    """Another member's browser: its own context and cookies, watched like the page fixture."""
-    context = browser.new_context(
-        base_url=live_server,
-        color_scheme=color_scheme,
-        reduced_motion="reduce",
-        viewport={"width": 1024, "height": 800},
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    watch = PageWatch(page, live_server)
-    yield page
-    context.close()
-    watch.assert_clean()
 
 
 def test_a_new_members_thread_waits_until_a_moderator_approves_it_by_keyboard(
