@@ -38,7 +38,10 @@ def pytest_collection_modifyitems(items):
 def live_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     app = make_app(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}", MAIL_OUTBOX=str(folder / "outbox")
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}",
+        # The tests write to the same file while the server runs: wait for the lock, not 5 s.
+        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 30}},
+        MAIL_OUTBOX=str(folder / "outbox"),
     )
     with app.app_context():
         db.create_all()

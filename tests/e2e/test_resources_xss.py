@@ -1,13 +1,13 @@
 """Every line of the payloadbox XSS list, as a member's suggested resource description,
 renders inert on that entry's page in Chromium.
 
-A child process suggests each line as its own entry through `review.suggest`, what
-/resources/suggest calls (the text intake, storing, the review item), and announces each
-committed batch, while Chromium reads the batches already written. Navigating to 6,600 pages
-costs ~50 ms each, so each entry's page is fetched from the live server with the browser's
-own cookies (its HTML exactly as the server sends it) and shown in the tab, at the site's
-address, with `set_content`; one entry in every PROBE_EVERY is visited by real navigation
-too, so both ways are seen to show the same.
+A child process, once the member has signed in, suggests each line as its own entry through
+`review.suggest`, what /resources/suggest calls (the text intake, storing, the review item),
+and announces each committed batch, while Chromium reads the batches already written.
+Navigating to 6,600 pages costs ~50 ms each, so each entry's page is fetched from the live
+server with the browser's own cookies (its HTML exactly as the server sends it) and shown in
+the tab, at the site's address, with `set_content`; one entry in every PROBE_EVERY is
+visited by real navigation too, so both ways are seen to show the same.
 
 On every page: nothing calls alert/confirm/prompt/print/open (the forums' XSS init script
 records any call; document.write keeps the window, so the record survives); no element
@@ -23,6 +23,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import time
 import traceback
 from urllib.parse import urlsplit
 
@@ -37,12 +38,13 @@ from tests.helpers import PASSWORD, corpus_lines
 
 PAYLOADS = ("xss", "payloadbox-xss-payload-list.txt")
 BATCH = 20  # short transactions: the live server writes too (a sign-in's last activity)
+PAUSE = 0.1  # seconds between batches, so a write of the live server's waiting for the lock gets it
 PROBE_EVERY = 250
 WAIT_FOR_WRITER = 120  # seconds without news from the writer before the test gives up
 _names = itertools.count(1)
 
 
-def suggest_payloads(settings: dict, suffix: str, lines: list[str], ready, stop) -> None:
+def suggest_payloads(settings: dict, suffix: str, lines: list[str], ready, stop, signed_in) -> None:
     """The child process: a moderator (staff are not held to five suggestions a day; the
     service and the page are a member's) suggests every line; each committed batch of entry
     ids goes on `ready`, then ("done", refused lines)."""
@@ -58,6 +60,7 @@ def suggest_payloads(settings: dict, suffix: str, lines: list[str], ready, stop)
             member = create_user(name, f"{name}@example.org", PASSWORD, role="moderator", trusted=True)
             db.session.commit()
             ready.put(("member", name))
+            signed_in.wait(WAIT_FOR_WRITER)  # the sign-in writes too: let it go first
             ids, refused = [], []
             for number, line in enumerate(lines, start=1):
                 if stop.is_set():
@@ -74,6 +77,7 @@ def suggest_payloads(settings: dict, suffix: str, lines: list[str], ready, stop)
                     db.session.commit()
                     ready.put(("entries", ids))
                     ids = []
+                    time.sleep(PAUSE)  # a window for the live server's own writes
     except BaseException:  # handed to the test, which fails with it
         ready.put(("error", traceback.format_exc()))
     else:
@@ -102,19 +106,19 @@ def _take_the_write_lock_first(engine) -> None:
 def writer(live_app):
     lines = corpus_lines(*PAYLOADS)  # here, so a missing ../shared skips (or fails in CI) plainly
     spawn = multiprocessing.get_context("spawn")  # never fork a process that runs server threads
-    ready, stop = spawn.Queue(), spawn.Event()
+    ready, stop, signed_in = spawn.Queue(), spawn.Event(), spawn.Event()
     settings = {key: live_app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "MAIL_OUTBOX")}
     # The live server writes too (a sign-in's last activity): wait for its lock, not 5 s.
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 60}}
     suffix = f"{next(_names)}x{os.getpid() % 1000}"
     process = spawn.Process(
         target=suggest_payloads,
-        args=(settings, suffix, lines, ready, stop),
+        args=(settings, suffix, lines, ready, stop, signed_in),
         name="xss-suggester",
         daemon=True,
     )
     process.start()
-    yield ready, len(lines)
+    yield ready, len(lines), signed_in
     stop.set()
     process.join(timeout=10)
     if process.is_alive():
@@ -133,11 +137,12 @@ def _next(ready):
 
 @pytest.mark.timeout(900)  # 6,600 pages: about 250 s on a quiet machine, more beside the other worker
 def test_every_xss_payload_as_a_suggested_description_renders_inert(page, context, live_server, writer):
-    ready, lines = writer
+    ready, lines, signed_in = writer
     context.add_init_script(TRAP_SCRIPT)
     kind, username = _next(ready)
     assert kind == "member"
     sign_in(page, username)
+    signed_in.set()
     host, strange = urlsplit(live_server).netloc, []
 
     def on_request(request):
