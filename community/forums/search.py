@@ -19,7 +19,6 @@ from sqlalchemy import (
     column,
     delete,
     event,
-    exists,
     func,
     insert,
     literal_column,
@@ -34,6 +33,10 @@ from community.database import Base
 from community.extensions import db
 
 PER_PAGE = 20
+# Counting or ranking every hit of a word in half of all posts ("pain") reads half the index,
+# so both stop here: the total says "more than 1,000" and the pages rank the newest 1,000
+# hits. A query with fewer hits is counted and ranked in full, as before.
+RESULTS_CAP = 1_000
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -102,6 +105,17 @@ def remove_post(post_id: int) -> None:
     db.session.execute(delete(index).where(key == post_id))
 
 
+class Total(int):
+    """How many posts matched, counted up to RESULTS_CAP; `more` says there are more than that."""
+
+    more: bool
+
+    def __new__(cls, value: int, more: bool = False):
+        total = super().__new__(cls, value)
+        total.more = more
+        return total
+
+
 @dataclass
 class Hit:
     post_id: int
@@ -127,9 +141,6 @@ STOP_WORDS = frozenset(
     they this those through to too under until up very was we were what when where which while who
     whom why will with you your yours yourself yourselves""".split()
 )
-# The best-ranked posts with any of the words are sorted by how many they have; a cap keeps
-# a common word ("pain") from making the fallback read half the index.
-PARTIAL_CANDIDATES = 200
 
 
 def _words(query: str) -> list[str]:
@@ -192,32 +203,68 @@ class _Engine:
     def _tsquery(source: str):
         return func.to_tsquery(cast("english", REGCONFIG), source)
 
-    def has_word(self, number: int, post_id):
-        """1 when the post has the query's word `number`, else 0: by the index, so stemming
-        and the prefix count as they do in the match."""
-        word, last = self.words[number], number == len(self.words) - 1
-        prefix = self.prefix and last
+    def snippets_of(self, page_of):
+        """(id, body, title) for the posts of `page_of`, a CTE of at most PER_PAGE post ids:
+        the snippets are quoted for the page shown only."""
+        page_ids = select(page_of.c.id)
+        body, title = self.snippets
+        snippets = (
+            select(self.key.label("id"), body.label("body"), title.label("title"))
+            .select_from(self.index)
+            .where(self.matches)
+        )
+        if not self.sqlite:
+            return snippets.where(self.key.in_(page_ids)).subquery("snippets")
+        # Asked for one rowid at a time, FTS5 builds a prefix's list of posts ("pain"* is half of
+        # them) again for each: instead one pass over the hits between the page's first and last
+        # post. `+ 0` keeps the ids from being looked up one by one; LIMIT keeps SQLite from
+        # folding this into the outer join, where it would do just that.
+        return (
+            snippets.where(
+                self.key >= select(func.min(page_of.c.id)).scalar_subquery(),
+                self.key <= select(func.max(page_of.c.id)).scalar_subquery(),
+                (self.key + 0).in_(page_ids),
+            )
+            .limit(PER_PAGE)
+            .subquery("snippets")
+        )
+
+    def _word(self, number: int) -> tuple[str, bool]:
+        """The query's word `number`, and whether it is matched as a prefix."""
+        return self.words[number], self.prefix and number == len(self.words) - 1
+
+    def word_flags(self) -> list:
+        """Columns for a select of hits: on PostgreSQL, has_0, has_1… are 1 when the hit has
+        that word of the query, else 0, read from the row the hit was found in. FTS5 cannot
+        say which words a row matched, so on SQLite has_word looks them up instead."""
         if self.sqlite:
-            other = _SQLITE_INDEX.alias(f"word_{number}")
-            found = exists(
-                select(literal_column("1"))
-                .select_from(other)
-                .where(
-                    other.c.rowid == post_id,
-                    literal_column(f"word_{number}.post_search").op("MATCH")(_fts5_query([word], prefix)),
-                )
+            return []
+        flags = []
+        for number in range(len(self.words)):
+            word, prefix = self._word(number)
+            has = self.index.c.document.op("@@")(self._tsquery(_tsquery([word], prefix)))
+            flags.append(case((has, 1), else_=0).label(f"has_{number}"))
+        return flags
+
+    def has_word(self, number: int, pool):
+        """1 when a post of `pool` (a CTE of hits: their id and word_flags) has the query's
+        word `number`, else 0: by the index, so stemming and the prefix count as they do in
+        the match."""
+        if not self.sqlite:
+            return pool.c[f"has_{number}"]
+        # The word's hits between the pool's oldest and newest post, listed once: asked about
+        # one post at a time, FTS5 would build a prefix's list of posts again for each.
+        word, prefix = self._word(number)
+        with_word = (
+            select(self.key)
+            .select_from(self.index)
+            .where(
+                literal_column("post_search").op("MATCH")(_fts5_query([word], prefix)),
+                self.key >= select(func.min(pool.c.id)).scalar_subquery(),
+                self.key <= select(func.max(pool.c.id)).scalar_subquery(),
             )
-        else:
-            other = _PG_INDEX.alias(f"word_{number}")
-            found = exists(
-                select(literal_column("1"))
-                .select_from(other)
-                .where(
-                    other.c.post_id == post_id,
-                    other.c.document.op("@@")(self._tsquery(_tsquery([word], prefix))),
-                )
-            )
-        return case((found, 1), else_=0)
+        )
+        return case((pool.c.id.in_(with_word), 1), else_=0)
 
 
 def _found(engine: _Engine, visible):
@@ -237,69 +284,108 @@ def _hit(post_id: int, body: str | None, title: str | None, missing=()) -> Hit:
     return Hit(post_id, _highlight(body if _START in (body or "") or not title else title), tuple(missing))
 
 
-def search_post_ids(query: str, visible, page: int) -> tuple[list[Hit], int]:
+def search_post_ids(query: str, visible, page: int) -> tuple[list[Hit], Total]:
     """Ranked hits among posts passing `visible` (a SQLAlchemy condition on Post, Thread
-    and Group, from forums.permissions), and the total number of hits.
+    and Group, from forums.permissions), and the total number of hits (up to RESULTS_CAP).
 
     Posts with every word come first. Only when there are none: the posts with most of the
     significant words, each Hit naming the words it lacks. Four statements at most."""
-    from community.forums.models import Post
-
     words = _words(query)
     if not words:
-        return [], 0
+        return [], Total(0)
     engine = _Engine(words, prefix=True, every=True)
     found = _found(engine, visible)
-    total = db.session.scalar(select(func.count()).select_from(found.subquery()))
+    hits, total = _ranked_page(engine, found, page)
     if total or len(words) < 2:
-        rows = db.session.execute(
-            found.add_columns(*engine.snippets)
-            .order_by(engine.score, Post.id.desc())
-            .limit(PER_PAGE)
-            .offset((page - 1) * PER_PAGE)
-        ).all()
-        return [_hit(*row) for row in rows], total
+        return hits, total
     return _posts_with_some_words(words, visible, page)
 
 
-def _posts_with_some_words(words: list[str], visible, page: int) -> tuple[list[Hit], int]:
-    from community.forums.models import Post
+def _count(found) -> Total:
+    """The number of hits, counting no further than RESULTS_CAP + 1."""
+    counted = db.session.scalar(select(func.count()).select_from(found.limit(RESULTS_CAP + 1).subquery()))
+    return _total(counted)
 
-    significant = _significant(words)
-    if not significant:
-        return [], 0
-    prefix = significant[-1] == words[-1]  # the last word typed may be unfinished
-    engine = _Engine(significant, prefix=prefix, every=False)
-    candidates = (
-        _found(engine, visible)
-        .add_columns(engine.score.label("score"))
-        .order_by(engine.score, Post.id.desc())
-        .limit(PARTIAL_CANDIDATES)
-        .subquery("candidates")
+
+def _total(counted: int) -> Total:
+    return Total(min(counted, RESULTS_CAP), more=counted > RESULTS_CAP)
+
+
+def _ranked_page(engine: _Engine, found, page: int) -> tuple[list[Hit], Total]:
+    """One page of the newest RESULTS_CAP hits (all of them, unless there are more), best
+    ranked first, with snippets for that page only; and the total, from the same statement
+    (one more only for an empty page past the first, which cannot say it)."""
+    # The index yields hits newest first (post ids grow with time) and stops one past the cap,
+    # so a common word costs no more than a query with RESULTS_CAP hits.
+    newest = (
+        found.add_columns(engine.score.label("score"))
+        .order_by(engine.key.desc())
+        .limit(RESULTS_CAP + 1)
+        .cte("newest")
     )
-    total = db.session.scalar(select(func.count()).select_from(candidates))
-    if not total:
-        return [], 0
-    has = [engine.has_word(number, candidates.c.id) for number in range(len(significant))]
-    matched = sum(has[1:], has[0])
+    ranked = select(newest).order_by(newest.c.id.desc()).limit(RESULTS_CAP).subquery("ranked")
     page_of = (
-        select(
-            candidates.c.id,
-            candidates.c.score,
-            *(flag.label(f"has_{number}") for number, flag in enumerate(has)),
-            matched.label("matched"),
-        )
-        .order_by(matched.desc(), candidates.c.score, candidates.c.id.desc())
+        select(ranked)
+        .order_by(ranked.c.score, ranked.c.id.desc())
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
-        .subquery("page_of")
+        .cte("page_of")
     )
-    # Snippets only for the page shown: the index is matched again for those few rows.
+    snippets = engine.snippets_of(page_of)
+    counted = select(func.count()).select_from(newest).scalar_subquery()
     rows = db.session.execute(
-        select(page_of, *engine.snippets)
-        .select_from(page_of)
-        .join(engine.index, engine.key == page_of.c.id)
-        .where(engine.matches)
+        select(page_of.c.id, snippets.c.body, snippets.c.title, counted)
+        .join(snippets, snippets.c.id == page_of.c.id)
+        .order_by(page_of.c.score, page_of.c.id.desc())
+    ).all()
+    if rows:
+        total = _total(rows[0][-1])
+    else:  # page 1 empty: nothing matched
+        total = _count(found) if page > 1 else Total(0)
+    return [_hit(*row[:3]) for row in rows], total
+
+
+def _posts_with_some_words(words: list[str], visible, page: int) -> tuple[list[Hit], Total]:
+    significant = _significant(words)
+    if not significant:
+        return [], Total(0)
+    prefix = significant[-1] == words[-1]  # the last word typed may be unfinished
+    engine = _Engine(significant, prefix=prefix, every=False)
+    found = _found(engine, visible)
+    total = _count(found)
+    if (page - 1) * PER_PAGE >= total:
+        return [], total
+    # The newest hits with any of the words, as for a full match, sorted by how many they have.
+    pool = (
+        found.add_columns(engine.score.label("score"), *engine.word_flags())
+        .order_by(engine.key.desc())
+        .limit(RESULTS_CAP)
+        .cte("pool")
+    )
+    # A LIMIT (the pool's own size, so it drops nothing) keeps SQLite from copying each word's
+    # look-up into every expression below that uses it, and so running it once for each.
+    flagged = (
+        select(
+            pool.c.id,
+            pool.c.score,
+            *(engine.has_word(number, pool).label(f"has_{number}") for number in range(len(significant))),
+        )
+        .limit(RESULTS_CAP)
+        .subquery("flagged")
+    )
+    has = [flagged.c[f"has_{number}"] for number in range(len(significant))]
+    matched = sum(has[1:], has[0]).label("matched")
+    page_of = (
+        select(*flagged.c, matched)
+        .order_by(matched.desc(), flagged.c.score, flagged.c.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+        .cte("page_of")
+    )
+    snippets = engine.snippets_of(page_of)
+    rows = db.session.execute(
+        select(page_of, snippets.c.body, snippets.c.title)
+        .join(snippets, snippets.c.id == page_of.c.id)
         .order_by(page_of.c.matched.desc(), page_of.c.score, page_of.c.id.desc())
     ).all()
     hits = []
