@@ -81,6 +81,17 @@ def test_one_line_kinds_count_only_what_a_reader_sees():
     assert accepted.plain == accepted.source
 
 
+def test_only_what_a_reader_sees_counts_however_far_in_it_is():
+    zwsp, zwj = "\u200b", "\u200d"
+    empty = POST_BODY.message("empty")
+    assert intake_error(zwsp * 200, POST_BODY) == empty
+    assert intake_error((zwj + " ") * 100, POST_BODY) == empty
+    assert intake_error(" " * 100 + "\n" + zwsp * 100 + "x", POST_BODY) is None
+    # A woman in a wheelchair, joined across the point where the first look stops.
+    assert intake_error(zwsp * 79 + "\U0001f469" + zwj + "\U0001f9bd", POST_BODY) is None
+    assert intake_error(zwsp * 79 + zwj + "\U0001f9bd", POST_BODY) is None
+
+
 # The forum and account services, through the intake ----------------------------------------
 
 
