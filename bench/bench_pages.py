@@ -7,8 +7,9 @@ the page names: the bytes a first visit downloads (HTML + CSS + JS; the favicon 
 apart). Any resource the page would load from another host is counted: the target is none.
 
 Then the in-process cost: milliseconds per thread page (and group page and search) beside
-/guidelines, a member's plain page through the same stack. `--profile` adds cProfile's top
-functions over repeated thread page renders.
+/guidelines, a member's plain page through the same stack, and the thread page with nothing
+kept (each post's pieces rendered again, as for the first reader after a change).
+`--profile` adds cProfile's top functions over repeated thread page renders.
 """
 
 from __future__ import annotations
@@ -111,6 +112,19 @@ def profile_lines(client, path: str, rounds: int) -> list[str]:
     return lines
 
 
+def cold_ms(app, client, pages: dict[str, str]) -> float:
+    """The thread page as its first reader meets it: every post's kept pieces dropped before
+    each view (forums/fragments.py), so each is rendered again."""
+    from community.forums import fragments
+
+    def cold_view():
+        with app.app_context():
+            fragments.forget_all()
+        client.get(pages["thread"])
+
+    return min(per_call_ms(cold_view, 20) for _ in range(3))
+
+
 def run(options: Options):
     url, site = shared_site(options)
     app = make_app(url, options.workdir)
@@ -151,6 +165,8 @@ def run(options: Options):
     plain = best_ms("/guidelines")
     for name in ("thread", "group", "search"):
         yield Row(f"in process: {name} page vs /guidelines", best_ms(pages[name]), "ms", plain)
+    cold = cold_ms(app, client, pages)
+    yield Row("in process: thread page, nothing kept, vs /guidelines", cold, "ms", plain)
 
     if options.profile:
         yield Note(

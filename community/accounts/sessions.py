@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, request
-from sqlalchemy import ForeignKey, String, delete, select, update
+from sqlalchemy import ForeignKey, String, bindparam, delete, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from community import events
@@ -70,14 +70,21 @@ def start(user: User, remember: bool) -> str:
     return key
 
 
+# Asked before every page a member opens: built once, so each request only runs it (building
+# and keying the statement cost more than SQLite took to answer it).
+_BY_KEY = (
+    select(LoginSession)
+    .where(LoginSession.key_hash == bindparam("key_hash"))
+    .options(joinedload(LoginSession.user))
+)
+
+
 def load(key: str) -> User | None:
     """The member a cookie's key belongs to, while that sign-in is still open."""
     if not key or len(key) > 100:
         return None
     now = utcnow()
-    row = db.session.scalar(
-        select(LoginSession).where(LoginSession.key_hash == _hash(key)).options(joinedload(LoginSession.user))
-    )
+    row = db.session.scalar(_BY_KEY, {"key_hash": _hash(key)})
     if row is None or row.expires_at <= now or not standing.is_active_member(row.user):
         return None
     if now - row.last_seen_at > TOUCH_EVERY:

@@ -1,39 +1,93 @@
-"""The parts of a thread page that do not depend on who reads it, rendered once.
+"""A thread page's posts, each rendered once and kept, keyed by everything it shows.
 
-A post's header and body (author, badge, time, content warning, text) are the same for
-every reader who is signed in, and for every visitor. They are rendered on first view and
-kept, keyed by everything they show, so an edit, a removal or a new display name makes a
-new key and the old entry simply ages out. Nothing is invalidated by hand; each app (so
-each process, and each test's fresh database) keeps its own. A thread page then renders
-only what is the reader's own: the reaction buttons and the links they may use.
+Two kinds of piece are kept. A post's header and body (author, badge, time, content
+warning, text) are the same for every signed-in reader, and for every visitor. Around
+them, the post's frame (its state line, reactions, the links the reader may use) is the
+same for every reader whose rights and reactions on it are the same: most members see
+one frame, its author another, a moderator a third. Each piece is kept under a key made of
+everything it shows, so an edit, a removal, a hide, a reaction or a new display name makes
+a new key and the old entry simply ages out: nothing is invalidated by hand, and nothing
+kept can be shown after it changed. Each app (so each process, and each test's fresh
+database) keeps its own. The templates stay the one source of the markup: a piece is
+rendered from them when its key is new.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from community import times
+from community.database import utcnow
 from community.forums.models import Post
 
 MAX_ENTRIES = 5_000
-_KEY = "community.post_fragments"
 _lock = threading.Lock()
+# Stand-ins while a frame is rendered: the reader's CSRF token changes with every page, and
+# the header and body are kept apart, so neither is stored in the frame.
+_TOKEN = "\x00csrf\x00"
+_HEAD = "\x00head\x00"
 
 
-def _cache() -> OrderedDict[tuple, Markup]:
-    cache = current_app.extensions.get(_KEY)
+def _cache(name: str) -> OrderedDict[tuple, object]:
+    key = f"community.post_fragments.{name}"
+    cache = current_app.extensions.get(key)
     if cache is None:
         with _lock:
-            cache = current_app.extensions.setdefault(_KEY, OrderedDict())
+            cache = current_app.extensions.setdefault(key, OrderedDict())
     return cache
 
 
-def _key(post: Post, signed_in: bool, opened: bool) -> tuple:
+def forget_all() -> None:
+    """Drop every kept piece: the benchmark's cold page (what a page costs when nothing on it
+    has been seen before)."""
+    for name in ("head", "frame"):
+        with _lock:
+            _cache(name).clear()
+
+
+def _kept(name: str, key: tuple, render):
+    cache = _cache(name)
+    with _lock:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+    value = render()
+    with _lock:
+        cache[key] = value
+        if len(cache) > MAX_ENTRIES:
+            cache.popitem(last=False)
+    return value
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How times read for this reader, worked out once a page: a post's time then keys by
+    the words it shows ("2 hours ago"), not by the markup those words are made into."""
+
+    now: datetime
+    zone: str  # the reader's chosen zone, or "" to follow the browser's (times.reader_zone)
+    year: int  # this year on the reader's clock: the exact time names the year only if not this one
+
+    @classmethod
+    def for_reader(cls) -> Clock:
+        zone, now = times.reader_zone(), utcnow()
+        return cls(now, zone, now.astimezone(ZoneInfo(zone or "UTC")).year)
+
+    def key(self, value: datetime) -> tuple:
+        return self.zone, self.year, times.ago(value, self.now)
+
+
+def _head_key(post: Post, signed_in: bool, opened: bool, clock: Clock) -> tuple:
+    """Everything _post_body.html shows."""
     author = post.author
     return (
         post.id,
@@ -41,34 +95,76 @@ def _key(post: Post, signed_in: bool, opened: bool) -> tuple:
         post.edited_at,
         post.deleted_at,
         post.content_warning,
+        post.body_html,
         signed_in,
         author.username,
         author.display_name,
         author.pronouns,
         author.role,
-        str(times.when(post.created_at)),  # "2 hours ago" moves on, and each reader has their clock
+        clock.key(post.created_at),
     )
 
 
-def post_head_and_body(post: Post, signed_in: bool, opened: bool = False) -> Markup:
-    key, cache = _key(post, signed_in, opened), _cache()
-    with _lock:
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-            return found
-    html = Markup(
-        current_app.jinja_env.get_template("forums/_post_body.html").render(
-            post=post,
-            opened=opened,
-            current_user=current_user,  # url_for is already a global of Flask's Jinja
-        )
+def post_head_and_body(post: Post, signed_in: bool, opened: bool, clock: Clock) -> Markup:
+    return _kept(
+        "head",
+        _head_key(post, signed_in, opened, clock),
+        lambda: Markup(
+            current_app.jinja_env.get_template("forums/_post_body.html").render(
+                post=post,
+                opened=opened,
+                now=clock.now,  # the time's words, as its key has them
+                current_user=current_user,  # url_for is already a global of Flask's Jinja
+            )
+        ),
     )
-    with _lock:
-        cache[key] = html
-        if len(cache) > MAX_ENTRIES:
-            cache.popitem(last=False)
-    return html
+
+
+def _frame_key(row, page) -> tuple:
+    """Everything _post.html's render_post shows, but the header and body and the token."""
+    post = row.post
+    return (
+        post.id,
+        post.deleted_at is not None,
+        post.state,
+        post.hidden_reason,
+        post.edited_at is not None,
+        post.author.name,
+        row.readable,
+        row.collapsed,
+        row.can_react,
+        row.can_edit,
+        row.can_remove,
+        row.can_flag,
+        tuple((r.kind, r.label, r.count, tuple(r.names), r.mine) for r in row.reactions),
+        page.thread_path,
+        page.page_number,
+        page.can_reply,
+        page.can_moderate,
+        page.opened == post.id,
+        page.focus if page.focus.startswith(f"react-{post.id}-") else "",
+    )
+
+
+def _render_frame(row, page) -> tuple[str, str | None]:
+    """(the frame before the header, after it); (all of it, None) when the reader is not
+    shown the header and body (a hidden post)."""
+    macro = current_app.jinja_env.get_template("forums/_post.html").module.render_post
+    html = str(macro(replace(row, head=Markup(_HEAD)), replace(page, csrf_token=_TOKEN)))
+    before, found, after = html.partition(_HEAD)
+    return before, after if found else None
+
+
+def post_articles(rows, page) -> Markup:
+    """The posts of a page, each its kept frame around its kept header and body."""
+    token, parts = str(escape(page.csrf_token)), []
+    for row in rows:
+        before, after = _kept("frame", _frame_key(row, page), lambda row=row: _render_frame(row, page))
+        # Only the frames carry the token: a member's words are never searched for it.
+        parts.append(before.replace(_TOKEN, token))
+        if after is not None:
+            parts += (row.head, after.replace(_TOKEN, token))
+    return Markup("".join(parts))
 
 
 class PathMaker:

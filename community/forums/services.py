@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from community import events
 from community.accounts import standing
@@ -381,14 +384,95 @@ class ReactionSummary:
     mine: bool
 
 
-def thread_page(thread: Thread, page: int, viewer=None):
-    query = (
-        select(Post)
-        .where(Post.thread_id == thread.id, visible_posts(viewer))
+@dataclass
+class Reading:
+    """A thread as one reader opens it, with how far they had read it and whether they
+    watch it: one statement, where asking each apart took three."""
+
+    thread: Thread
+    read: ThreadRead | None
+    watching: bool
+
+
+# The busiest statements are built once, with their values as parameters: building and
+# keying a statement for SQLAlchemy's cache cost more than SQLite took to run it.
+_OPEN_THREAD = select(Thread).where(Thread.id == bindparam("thread_id")).options(joinedload(Thread.group))
+_OPEN_THREAD_FOR_MEMBER = (
+    _OPEN_THREAD.add_columns(ThreadRead, ThreadWatch.watching)
+    .outerjoin(
+        ThreadRead,
+        and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == bindparam("viewer_id")),
+    )
+    .outerjoin(
+        ThreadWatch,
+        and_(ThreadWatch.thread_id == Thread.id, ThreadWatch.user_id == bindparam("viewer_id")),
+    )
+)
+
+
+def open_thread(thread_id: int, viewer) -> Reading | None:
+    if not is_member(viewer):
+        thread = db.session.scalar(_OPEN_THREAD, {"thread_id": thread_id})
+        return Reading(thread, None, False) if thread is not None else None
+    values = {"thread_id": thread_id, "viewer_id": viewer.id}
+    row = db.session.execute(_OPEN_THREAD_FOR_MEMBER, values).first()
+    return Reading(row[0], row[1], bool(row[2])) if row is not None else None
+
+
+class _ViewerAsParameter:
+    """A viewer as a rule's query condition reads them, but with their id a parameter: the
+    statement it makes then serves every viewer of that kind (visitor, member, moderator)."""
+
+    def __init__(self, signed_in: bool, role: str | None):
+        self.is_authenticated, self.role, self.id = signed_in, role, bindparam("viewer_id")
+
+
+@cache
+def _thread_page_statement(signed_in: bool, role: str | None):
+    """A page of posts, with the total (count(*) over ()) rather than a second statement."""
+    return (
+        select(Post, func.count().over())
+        .where(Post.thread_id == bindparam("thread_id"), visible_posts(_ViewerAsParameter(signed_in, role)))
         .options(joinedload(Post.author))
         .order_by(Post.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
-    return db.paginate(query, page=page, per_page=POSTS_PER_PAGE, error_out=False)
+
+
+class _ThreadPage(Pagination):
+    """db.paginate's page of a thread; only a page past the end, whose missing rows cannot
+    carry the total, counts apart."""
+
+    _total: int | None = None
+
+    def _query_items(self) -> list:
+        thread, viewer = self._query_args["thread"], self._query_args["viewer"]
+        signed_in = is_member(viewer)
+        statement = _thread_page_statement(signed_in, viewer.role if signed_in else None)
+        values = {"thread_id": thread.id, "viewer_id": viewer.id if signed_in else None}
+        rows = db.session.execute(
+            statement, {**values, "limit": self.per_page, "offset": self._query_offset}
+        ).all()
+        self._total = rows[0][1] if rows else None
+        return [post for post, _ in rows]
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        thread, viewer = self._query_args["thread"], self._query_args["viewer"]
+        return db.session.scalar(
+            select(func.count()).select_from(Post).where(Post.thread_id == thread.id, visible_posts(viewer))
+        )
+
+
+def thread_page(thread: Thread, page: int, viewer=None):
+    posts = _ThreadPage(
+        thread=thread, viewer=viewer, page=page, per_page=POSTS_PER_PAGE, max_per_page=None, error_out=False
+    )
+    for post in posts.items:  # the rules ask each post for its thread: it is this one
+        set_committed_value(post, "thread", thread)
+    return posts
 
 
 def page_of_post(post: Post, viewer=None) -> int:
@@ -400,17 +484,20 @@ def page_of_post(post: Post, viewer=None) -> int:
     return before // POSTS_PER_PAGE + 1
 
 
+_REACTIONS = (
+    select(Reaction.post_id, Reaction.kind, User.id, User.username, User.display_name, User.role)
+    .join(User, User.id == Reaction.user_id)
+    .where(Reaction.post_id.in_(bindparam("post_ids", expanding=True)))
+    .order_by(Reaction.created_at)
+)
+
+
 def reactions_for(posts: list[Post], viewer) -> dict[int, list[ReactionSummary]]:
     """Every reaction on a page of posts, with who reacted, in one query."""
     ids = [post.id for post in posts]
     found: dict[tuple[int, str], list] = {}
     if ids:
-        rows = db.session.execute(
-            select(Reaction.post_id, Reaction.kind, User.id, User.username, User.display_name, User.role)
-            .join(User, User.id == Reaction.user_id)
-            .where(Reaction.post_id.in_(ids))
-            .order_by(Reaction.created_at)
-        )
+        rows = db.session.execute(_REACTIONS, {"post_ids": ids})
         for post_id, kind, user_id, username, display_name, role in rows:
             name = display_name or username
             if label := staff_label(role):  # who reacted, with staff named as staff here too
@@ -474,8 +561,17 @@ def mark_read(user, thread: Thread, when=None) -> bool:
     that is news, so a page view writes only when something changed."""
     if not is_member(user):
         return False
-    read = db.session.get(ThreadRead, (user.id, thread.id))
-    when = when or utcnow()
+    return _read_up_to(user, thread, db.session.get(ThreadRead, (user.id, thread.id)), when or utcnow())
+
+
+def mark_reading_read(reading: Reading, user, when) -> bool:
+    """mark_read for a thread opened with open_thread, whose read state came with it."""
+    if not is_member(user):
+        return False
+    return _read_up_to(user, reading.thread, reading.read, when)
+
+
+def _read_up_to(user, thread: Thread, read: ThreadRead | None, when) -> bool:
     if read is None:
         db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, last_read_at=when))
     elif read.last_read_at < when:

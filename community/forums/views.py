@@ -1,25 +1,25 @@
-"""Forum pages: groups, threads, posting, editing, reactions, watching and search."""
+"""Forum pages: groups, posting, editing, reactions, watching and search. The thread page
+itself, the busiest, is thread_views.py."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from community import limits, unit_of_work
 from community.accounts import standing
 from community.extensions import db
-from community.forums import bp, fragments, permissions, services
+from community.forums import bp, permissions, services
 from community.forums import groups as forum_groups
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
 from community.forums.models import HELD, Post, Thread
-from community.moderation import blocking, pace
+from community.forums.thread_views import render_thread
+from community.moderation import pace
 from community.paging import page_number
-from community.permissions import can, requires
+from community.permissions import requires
 
 
 def _readable_group(slug: str):
@@ -164,7 +164,7 @@ def new_thread(slug: str):
                 unit_of_work.commit()
                 _after_posting(thread.outcome, "thread")
                 if thread.outcome.crisis:  # support shown in this very response
-                    return _render_thread(thread, ReplyForm(formdata=None), crisis=True)
+                    return render_thread(thread, ReplyForm(formdata=None), crisis=True)
                 return redirect(url_for("forums.thread", thread_id=thread.id))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays
@@ -173,126 +173,6 @@ def new_thread(slug: str):
     return render_template(
         "forums/new_thread.html", group=group, form=form, preview_html=preview_html
     ), _status(form)
-
-
-@bp.route("/threads/<id:thread_id>")
-def thread(thread_id: int):
-    thread = _readable_thread(thread_id)
-    form = ReplyForm()
-    quote_id = request.args.get("quote", type=int)
-    if quote_id and not form.body.data and (quote := services.quote_reply(current_user, thread, quote_id)):
-        form.body.data, form.content_warning.data = quote
-        form.body.render_kw = {"autofocus": True}  # the reader goes on writing where the quote ends
-        if form.content_warning.data:
-            form.content_warning.description = QUOTED_WARNING_HINT
-    return _render_thread(thread, form)
-
-
-QUOTED_WARNING_HINT = "Added from the post you quoted — remove it if your reply doesn't need it."
-
-
-@dataclass
-class _PostRow:
-    """One post as this reader sees it: the shared fragment, and what is theirs."""
-
-    post: Post
-    head: Markup
-    reactions: list
-    can_react: bool
-    can_edit: bool
-    can_remove: bool
-    can_flag: bool
-    readable: bool  # False: a hidden post, shown to this reader as a line saying so
-    collapsed: str  # "blocked", "muted" or ""
-
-
-@dataclass
-class _ThreadPage:
-    """What every post on the page shares: the reader's thread-wide rights and the paths."""
-
-    thread_path: str
-    can_reply: bool
-    can_moderate: bool
-    csrf_token: str
-    page_number: int = 1
-    # Where the reader was before a full reload (a reaction without JavaScript, a quote): the
-    # id of the control to focus again, and the post whose content warning they had opened.
-    focus: str = ""
-    opened: int | None = None
-    react_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.react"))
-    edit_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.edit_post"))
-    remove_path: fragments.PathMaker = field(
-        default_factory=lambda: fragments.PathMaker("forums.delete_post")
-    )
-    revisions_path: fragments.PathMaker = field(
-        default_factory=lambda: fragments.PathMaker("forums.revisions")
-    )
-    flag_path: fragments.PathMaker = field(
-        default_factory=lambda: fragments.PathMaker("moderation.flag", key="subject_id", subject_type="post")
-    )
-
-
-def _post_rows(posts: list[Post], reader, opened: int | None = None) -> list[_PostRow]:
-    signed_in = reader.is_authenticated
-    reactions = services.reactions_for(posts, reader)
-    collapser = blocking.Collapser(reader) if signed_in else None
-    rows = []
-    for post in posts:
-        readable = permissions.can_read_post_text(reader, post)
-        rows.append(
-            _PostRow(
-                post,
-                fragments.post_head_and_body(post, signed_in, opened=post.id == opened),
-                reactions.get(post.id, []),
-                permissions.can_react(reader, post),
-                permissions.can_edit_post(reader, post),
-                permissions.can_delete_post(reader, post),
-                can(reader, "flag", "post", post) and not post.is_deleted,
-                readable,
-                collapser.reason(post.author_id, post.body) if collapser and readable else "",
-            )
-        )
-    return rows
-
-
-def _render_thread(
-    thread: Thread, form: ReplyForm, preview_html: str | None = None, status: int = 200, crisis: bool = False
-):
-    reader = current_user._get_current_object()
-    posts = services.thread_page(thread, page_number(), reader)
-    # Read up to the newest post shown, not the newest in the thread.
-    newly_read = bool(posts.items) and services.mark_read(
-        reader, thread, max(post.created_at for post in posts.items)
-    )
-    can_reply = permissions.can_reply(reader, thread)
-    page = _ThreadPage(
-        url_for("forums.thread", thread_id=thread.id),
-        can_reply,
-        permissions.can_moderate(reader),
-        generate_csrf() if reader.is_authenticated else "",
-        posts.page,
-        request.args.get("focus", "")[:40],
-        request.args.get("open", type=int),
-    )
-    html = render_template(
-        "forums/thread.html",
-        thread=thread,
-        posts=posts,
-        rows=_post_rows(posts.items, reader, page.opened),
-        page=page,
-        form=form,
-        preview_html=preview_html,
-        watching=services.is_watching(reader, thread),
-        can_reply=can_reply,
-        can_moderate=page.can_moderate,
-        crisis=crisis,
-        slow_modes=services.SLOW_MODES,
-        other_groups=forum_groups.list_groups() if page.can_moderate else [],
-        refusal=standing.refusal(reader) if reader.is_authenticated else None,
-    )
-    if newly_read and status == 200:
-        unit_of_work.commit_if_possible("how far a member has read")
-    return html, status
 
 
 @bp.route("/threads/<id:thread_id>/reply", methods=["POST"])
@@ -310,20 +190,20 @@ def reply(thread_id: int):
         try:
             if "preview" in request.form:
                 preview_html = services.preview(form.body.data, current_user.id)
-                return _render_thread(thread, form, preview_html=preview_html)
+                return render_thread(thread, form, preview_html=preview_html)
             post = services.create_reply(
                 current_user, thread, form.body.data, form.content_warning.data or ""
             )
             unit_of_work.commit()
             _after_posting(post.outcome, "reply")
             if post.outcome.crisis:  # support shown in this very response
-                return _render_thread(thread, ReplyForm(formdata=None), crisis=True)
+                return render_thread(thread, ReplyForm(formdata=None), crisis=True)
             return redirect(_permalink(post))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays
             _refused(form, "reply")
             form[error.field].errors.append(str(error))
-    return _render_thread(thread, form, status=_status(form) if form.errors else 422)
+    return render_thread(thread, form, status=_status(form) if form.errors else 422)
 
 
 @bp.route("/posts/<id:post_id>")
@@ -360,7 +240,7 @@ def edit_post(post_id: int):
                 else:
                     flash("The post is updated.", "success")
                 if outcome.crisis:
-                    return _render_thread(post.thread, ReplyForm(formdata=None), crisis=True)
+                    return render_thread(post.thread, ReplyForm(formdata=None), crisis=True)
                 return redirect(_permalink(post))
         except services.ForumError as error:
             unit_of_work.rollback()  # nothing half-written stays

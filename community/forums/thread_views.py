@@ -1,0 +1,169 @@
+"""Reading a thread: the page of posts as one reader sees it, the forums' busiest page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from community import unit_of_work
+from community.accounts import standing
+from community.forums import bp, fragments, permissions, services
+from community.forums import groups as forum_groups
+from community.forums.forms import ReplyForm
+from community.forums.models import Post, Thread
+from community.moderation import blocking
+from community.paging import page_number
+from community.permissions import can
+
+QUOTED_WARNING_HINT = "Added from the post you quoted — remove it if your reply doesn't need it."
+
+
+@bp.route("/threads/<id:thread_id>")
+def thread(thread_id: int):
+    reader = current_user._get_current_object()
+    reading = services.open_thread(thread_id, reader)
+    if reading is None or not permissions.can_read_thread(reader, reading.thread):
+        abort(404)  # members-only threads do not exist for visitors
+    form = ReplyForm()
+    quote_id = request.args.get("quote", type=int)
+    if quote_id and not form.body.data and (quote := services.quote_reply(reader, reading.thread, quote_id)):
+        form.body.data, form.content_warning.data = quote
+        form.body.render_kw = {"autofocus": True}  # the reader goes on writing where the quote ends
+        if form.content_warning.data:
+            form.content_warning.description = QUOTED_WARNING_HINT
+    return render_thread(reading.thread, form, reading=reading)
+
+
+@dataclass
+class _PostRow:
+    """One post as this reader sees it: the shared header and body, and what is theirs."""
+
+    post: Post
+    head: Markup
+    reactions: list
+    can_react: bool
+    can_edit: bool
+    can_remove: bool
+    can_flag: bool
+    readable: bool  # False: a hidden post, shown to this reader as a line saying so
+    collapsed: str  # "blocked", "muted" or ""
+
+
+@dataclass
+class _ThreadPage:
+    """What every post on the page shares: the reader's thread-wide rights and the paths."""
+
+    thread_path: str
+    can_reply: bool
+    can_moderate: bool
+    csrf_token: str
+    page_number: int = 1
+    # Where the reader was before a full reload (a reaction without JavaScript, a quote): the
+    # id of the control to focus again, and the post whose content warning they had opened.
+    focus: str = ""
+    opened: int | None = None
+    react_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.react"))
+    edit_path: fragments.PathMaker = field(default_factory=lambda: fragments.PathMaker("forums.edit_post"))
+    remove_path: fragments.PathMaker = field(
+        default_factory=lambda: fragments.PathMaker("forums.delete_post")
+    )
+    revisions_path: fragments.PathMaker = field(
+        default_factory=lambda: fragments.PathMaker("forums.revisions")
+    )
+    flag_path: fragments.PathMaker = field(
+        default_factory=lambda: fragments.PathMaker("moderation.flag", key="subject_id", subject_type="post")
+    )
+
+
+def _rights(reader, post: Post) -> tuple[bool, bool, bool, bool, bool]:
+    """(readable, react, edit, remove, flag): the rules' answers for this reader."""
+    return (
+        permissions.can_read_post_text(reader, post),
+        permissions.can_react(reader, post),
+        permissions.can_edit_post(reader, post),
+        permissions.can_delete_post(reader, post),
+        can(reader, "flag", "post", post) and not post.is_deleted,
+    )
+
+
+def _post_rows(posts: list[Post], reader, opened: int | None = None) -> list[_PostRow]:
+    signed_in = reader.is_authenticated
+    reactions = services.reactions_for(posts, reader)
+    collapser = blocking.Collapser(reader) if signed_in else None
+    clock = fragments.Clock.for_reader()
+    # Of a post, the rules read its author (and their role), whether it is removed, its state
+    # and its thread, which is the page's: posts alike in those get the same answers, so the
+    # rules are asked once for each kind of post on the page rather than five times a post.
+    rights: dict[tuple, tuple[bool, bool, bool, bool, bool]] = {}
+    rows = []
+    for post in posts:
+        kind = (post.author_id, post.author.role, post.deleted_at is None, post.state)
+        if kind not in rights:
+            rights[kind] = _rights(reader, post)
+        readable, can_react, can_edit, can_remove, can_flag = rights[kind]
+        rows.append(
+            _PostRow(
+                post,
+                fragments.post_head_and_body(post, signed_in, post.id == opened, clock)
+                if readable
+                else Markup(),
+                reactions.get(post.id, []),
+                can_react,
+                can_edit,
+                can_remove,
+                can_flag,
+                readable,
+                collapser.reason(post.author_id, post.body) if collapser and readable else "",
+            )
+        )
+    return rows
+
+
+def render_thread(
+    thread: Thread,
+    form: ReplyForm,
+    preview_html: str | None = None,
+    status: int = 200,
+    crisis: bool = False,
+    reading: services.Reading | None = None,
+):
+    """The thread page; after a post (a preview, a refusal, the crisis panel) too."""
+    reader = current_user._get_current_object()
+    reading = reading or services.open_thread(thread.id, reader)
+    posts = services.thread_page(thread, page_number(), reader)
+    # Read up to the newest post shown, not the newest in the thread.
+    newly_read = bool(posts.items) and services.mark_reading_read(
+        reading, reader, max(post.created_at for post in posts.items)
+    )
+    can_reply = permissions.can_reply(reader, thread)
+    page = _ThreadPage(
+        url_for("forums.thread", thread_id=thread.id),
+        can_reply,
+        permissions.can_moderate(reader),
+        generate_csrf() if reader.is_authenticated else "",
+        posts.page,
+        request.args.get("focus", "")[:40],
+        request.args.get("open", type=int),
+    )
+    html = render_template(
+        "forums/thread.html",
+        thread=thread,
+        posts=posts,
+        posts_html=fragments.post_articles(_post_rows(posts.items, reader, page.opened), page),
+        form=form,
+        preview_html=preview_html,
+        watching=reading.watching,
+        can_reply=can_reply,
+        can_moderate=page.can_moderate,
+        crisis=crisis,
+        slow_modes=services.SLOW_MODES,
+        other_groups=forum_groups.list_groups() if page.can_moderate else [],
+        refusal=standing.refusal(reader) if reader.is_authenticated else None,
+    )
+    if newly_read and status == 200:
+        unit_of_work.commit_if_possible("how far a member has read")
+    return html, status
