@@ -12,6 +12,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, request
 from sqlalchemy import ForeignKey, String, bindparam, delete, select, update
@@ -71,12 +72,15 @@ def start(user: User, remember: bool) -> str:
 
 
 # Asked before every page a member opens: built once, so each request only runs it (building
-# and keying the statement cost more than SQLite took to answer it).
-_BY_KEY = (
-    select(LoginSession)
-    .where(LoginSession.key_hash == bindparam("key_hash"))
-    .options(joinedload(LoginSession.user))
-)
+# and keying the statement cost more than SQLite took to answer it), on first use rather than
+# on import (a loader option configures every mapper).
+@cache
+def _by_key():
+    return (
+        select(LoginSession)
+        .where(LoginSession.key_hash == bindparam("key_hash"))
+        .options(joinedload(LoginSession.user))
+    )
 
 
 def load(key: str) -> User | None:
@@ -84,7 +88,7 @@ def load(key: str) -> User | None:
     if not key or len(key) > 100:
         return None
     now = utcnow()
-    row = db.session.scalar(_BY_KEY, {"key_hash": _hash(key)})
+    row = db.session.scalar(_by_key(), {"key_hash": _hash(key)})
     if row is None or row.expires_at <= now or not standing.is_active_member(row.user):
         return None
     if now - row.last_seen_at > TOUCH_EVERY:

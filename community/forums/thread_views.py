@@ -15,6 +15,7 @@ from community.forums import bp, fragments, permissions, services
 from community.forums import groups as forum_groups
 from community.forums.forms import ReplyForm
 from community.forums.models import Post, Thread
+from community.forums.reading import Reading, open_thread, reactions_for, thread_page
 from community.moderation import blocking
 from community.paging import page_number
 from community.permissions import can
@@ -25,7 +26,7 @@ QUOTED_WARNING_HINT = "Added from the post you quoted — remove it if your repl
 @bp.route("/threads/<id:thread_id>")
 def thread(thread_id: int):
     reader = current_user._get_current_object()
-    reading = services.open_thread(thread_id, reader)
+    reading = open_thread(thread_id, reader)
     if reading is None or not permissions.can_read_thread(reader, reading.thread):
         abort(404)  # members-only threads do not exist for visitors
     form = ReplyForm()
@@ -92,7 +93,7 @@ def _rights(reader, post: Post) -> tuple[bool, bool, bool, bool, bool]:
 
 def _post_rows(posts: list[Post], reader, opened: int | None = None) -> list[_PostRow]:
     signed_in = reader.is_authenticated
-    reactions = services.reactions_for(posts, reader)
+    reactions = reactions_for(posts, reader)
     collapser = blocking.Collapser(reader) if signed_in else None
     clock = fragments.Clock.for_reader()
     # Of a post, the rules read its author (and their role), whether it is removed, its state
@@ -129,12 +130,12 @@ def render_thread(
     preview_html: str | None = None,
     status: int = 200,
     crisis: bool = False,
-    reading: services.Reading | None = None,
+    reading: Reading | None = None,
 ):
     """The thread page; after a post (a preview, a refusal, the crisis panel) too."""
     reader = current_user._get_current_object()
-    reading = reading or services.open_thread(thread.id, reader)
-    posts = services.thread_page(thread, page_number(), reader)
+    reading = reading or open_thread(thread.id, reader)
+    posts = thread_page(thread, page_number(), reader)
     # Read up to the newest post shown, not the newest in the thread.
     newly_read = bool(posts.items) and services.mark_reading_read(
         reading, reader, max(post.created_at for post in posts.items)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from community import limits, unit_of_work
 from community.accounts import standing
 from community.extensions import db
-from community.forums import bp, permissions, services
+from community.forums import bp, permissions, reading, services
 from community.forums import groups as forum_groups
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
 from community.forums.models import HELD, Post, Thread
@@ -91,7 +91,7 @@ def _permalink(post: Post) -> str:
     return url_for(
         "forums.thread",
         thread_id=post.thread_id,
-        page=services.page_of_post(post, current_user),
+        page=reading.page_of_post(post, current_user),
         _anchor=f"post-{post.id}",
     )
 
@@ -278,7 +278,7 @@ def react(post_id: int):
         abort(400, str(error))
     unit_of_work.commit()
     if request.accept_mimetypes.best == "application/json":  # reactions.js: the page stays as it is
-        summaries = services.reactions_for([post], current_user).get(post.id, [])
+        summaries = reading.reactions_for([post], current_user).get(post.id, [])
         return {"ok": True, "post": post.id, "reactions": [asdict(summary) for summary in summaries]}
     # A full reload: focus goes back to the button pressed (autofocus, which a #fragment in
     # the address would stop), and a content warning the reader had opened stays open.
@@ -286,7 +286,7 @@ def react(post_id: int):
         url_for(
             "forums.thread",
             thread_id=post.thread_id,
-            page=services.page_of_post(post, current_user),
+            page=reading.page_of_post(post, current_user),
             focus=f"react-{post.id}-{kind}",
             open=post.id if request.form.get("open") == "1" else None,
         )

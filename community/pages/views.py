@@ -14,13 +14,12 @@ from community.pages import bp
 def home():
     if not current_user.is_authenticated:
         return render_template("pages/home.html")
-    from community.forums import groups
-    from community.forums import services as forums
+    from community.forums import groups, reading
 
     return render_template(
         "pages/home.html",
-        new_threads=forums.new_in_my_groups(current_user),
-        unread_threads=forums.unread_watched_threads(current_user),
+        new_threads=reading.new_in_my_groups(current_user),
+        unread_threads=reading.unread_watched_threads(current_user),
         my_groups=groups.my_group_ids(current_user),
     )
 

@@ -41,6 +41,7 @@ import pytest
 from community.content import ALLOWED_TAGS
 from community.extensions import db
 from community.forums import groups as forum_groups
+from community.forums import reading as forum_reading
 from community.forums import services
 from community.forums.models import Group
 from tests.conftest import make_app
@@ -229,9 +230,10 @@ class Reading:
         return found
 
     def body_thread(self, thread: BodyThread) -> None:
-        for number in range(1, math.ceil(thread.posts / services.POSTS_PER_PAGE) + 1):
+        per_page = forum_reading.POSTS_PER_PAGE
+        for number in range(1, math.ceil(thread.posts / per_page) + 1):
             found = self.read(f"{thread.path}?page={number}")
-            expected = min(services.POSTS_PER_PAGE, thread.posts - (number - 1) * services.POSTS_PER_PAGE)
+            expected = min(per_page, thread.posts - (number - 1) * per_page)
             assert found["posts"] == expected, (
                 f"{thread.path}?page={number}: {found['posts']} posts, not {expected}"
             )
@@ -295,7 +297,7 @@ def writer(live_app):
 
 
 def test_posts_and_titles_from_the_xss_list_render_inert(trapped_page, writer, monkeypatch):
-    monkeypatch.setattr(services, "POSTS_PER_PAGE", BODIES_PER_THREAD)
+    monkeypatch.setattr(forum_reading, "POSTS_PER_PAGE", BODIES_PER_THREAD)
     monkeypatch.setattr(forum_groups, "THREADS_PER_PAGE", TITLES_PER_GROUP)
     reading = Reading(trapped_page)
     while True:
