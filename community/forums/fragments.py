@@ -14,6 +14,7 @@ rendered from them when its key is new.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -26,10 +27,11 @@ from markupsafe import Markup, escape
 
 from community import times
 from community.database import utcnow
-from community.forums.models import Post
+from community.forums.models import REACTIONS, Post
 
 MAX_ENTRIES = 5_000
-_lock = threading.Lock()
+MAX_CHARACTERS = 20_000_000  # of kept markup per kind of piece and process: about 40 MB at most
+_lock = threading.RLock()  # forget_all holds it while _cache may take it again
 # Stand-ins while a frame is rendered: the reader's CSRF token changes with every page, and
 # the header and body are kept apart, so neither is stored in the frame.
 _TOKEN = "\x00csrf\x00"
@@ -51,20 +53,36 @@ def forget_all() -> None:
     for name in ("head", "frame"):
         with _lock:
             _cache(name).clear()
+            current_app.extensions[f"community.post_fragments.{name}.size"] = 0
+
+
+def _reaction_controls(post_id: int) -> set[str]:
+    return {f"react-{post_id}-{kind}" for kind in REACTIONS}
+
+
+def _size(value) -> int:
+    return sum(len(part or "") for part in value) if isinstance(value, tuple) else len(value)
 
 
 def _kept(name: str, key: tuple, render):
+    """The piece under `key`, rendered when it is new. The oldest-used pieces go first once
+    there are MAX_ENTRIES of them or MAX_CHARACTERS of markup, whichever comes first (a few
+    long posts must not hold a process's memory)."""
     cache = _cache(name)
     with _lock:
         found = cache.get(key)
         if found is not None:
             cache.move_to_end(key)
-            return found
+            return found[0]
     value = render()
+    size = _size(value)
     with _lock:
-        cache[key] = value
-        if len(cache) > MAX_ENTRIES:
-            cache.popitem(last=False)
+        if key not in cache:
+            cache[key] = (value, size)
+            total = current_app.extensions.get(f"community.post_fragments.{name}.size", 0) + size
+            while cache and (len(cache) > MAX_ENTRIES or total > MAX_CHARACTERS):
+                total -= cache.popitem(last=False)[1][1]
+            current_app.extensions[f"community.post_fragments.{name}.size"] = total
     return value
 
 
@@ -86,6 +104,10 @@ class Clock:
         return self.zone, self.year, times.ago(value, self.now)
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 def _head_key(post: Post, signed_in: bool, opened: bool, clock: Clock) -> tuple:
     """Everything _post_body.html shows."""
     author = post.author
@@ -95,7 +117,7 @@ def _head_key(post: Post, signed_in: bool, opened: bool, clock: Clock) -> tuple:
         post.edited_at,
         post.deleted_at,
         post.content_warning,
-        post.body_html,
+        _digest(post.body_html),  # the text itself would be kept twice, once in the key
         signed_in,
         author.username,
         author.display_name,
@@ -142,7 +164,8 @@ def _frame_key(row, page) -> tuple:
         page.can_reply,
         page.can_moderate,
         page.opened == post.id,
-        page.focus if page.focus.startswith(f"react-{post.id}-") else "",
+        # Only a real reaction control this reader has: the address must not make new keys.
+        page.focus if row.can_react and page.focus in _reaction_controls(post.id) else "",
     )
 
 

@@ -109,3 +109,43 @@ def test_every_form_on_the_page_carries_this_pages_token(client, seen):
     reaction_form = _article(page, post_id)
     assert f'name="csrf_token" value="{token}"' in reaction_form
     assert "\x00" not in page
+
+
+def _frames(app) -> int:
+    return len(app.extensions.get("community.post_fragments.frame", {}))
+
+
+def test_an_address_cannot_make_new_frames(app, client, seen):
+    """?focus= names the reaction control to focus again; anything else it says is ignored,
+    so nobody can fill the process's memory or push out what others need from the address bar."""
+    thread_id, post_id, _ = seen
+    before = _frames(app)
+    for junk in (f"react-{post_id}-x{n}" for n in range(5)):
+        assert client.get(f"/threads/{thread_id}?focus={junk}").status_code == 200
+    assert _frames(app) == before
+    page = client.get(f"/threads/{thread_id}?focus=react-{post_id}-support").get_data(as_text=True)
+    assert re.search(rf'id="react-{post_id}-support"[^>]* autofocus', page)
+
+
+def test_kept_markup_is_bounded_by_size_as_well_as_count(app, client, seen, monkeypatch):
+    from community.forums import fragments
+
+    thread_id, post_id, _ = seen
+    monkeypatch.setattr(fragments, "MAX_CHARACTERS", 1)  # no piece fits: nothing is kept
+    with app.test_request_context():
+        fragments.forget_all()
+    assert "Short walks, then rest." in _page(client, thread_id)  # rendered all the same
+    assert _frames(app) == 0 and app.extensions["community.post_fragments.frame.size"] == 0
+    monkeypatch.setattr(fragments, "MAX_CHARACTERS", 10**9)
+    _page(client, thread_id)
+    kept = app.extensions["community.post_fragments.frame"]
+    assert len(kept) == 2
+    assert app.extensions["community.post_fragments.frame.size"] == sum(size for _, size in kept.values())
+
+
+def test_forgetting_before_any_page_does_not_hang(app):
+    from community.forums import fragments
+
+    with app.test_request_context():
+        fragments.forget_all()  # the caches do not exist yet: their lock is taken twice
+        fragments.forget_all()
