@@ -36,6 +36,10 @@ from tests.e2e.conftest import sign_in
 from tests.e2e.test_forums_xss import INSPECT_SCRIPT, TRAP_SCRIPT
 from tests.helpers import PASSWORD, corpus_lines
 
+# Its own xdist group, not the browser tests' one: it runs beside them, in the other worker,
+# on its own live server (it opens no socket, so the Socket.IO app a process binds to is moot).
+pytestmark = pytest.mark.xdist_group("directory-xss")
+
 PAYLOADS = ("xss", "payloadbox-xss-payload-list.txt")
 BATCH = 20  # short transactions: the live server writes too (a sign-in's last activity)
 PAUSE = 0.1  # seconds between batches, so a write of the live server's waiting for the lock gets it
