@@ -18,17 +18,15 @@ import os
 import re
 import resource
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import BenchmarkFailed, Note, Options, Row, Target
-from bench.data import ROOT, SECRET_KEY, Site, shared_site
+from bench.data import SECRET_KEY, Site, shared_site
+from bench.processes import GunicornServer
 from tests.helpers import cookie_header, cookies_from, csrf_token_in
 
 THREADS = 16
@@ -130,18 +128,10 @@ class Usage:
         return self.others / (self.elapsed * (os.cpu_count() or 1))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
+class Server(GunicornServer):
     """gunicorn -c gunicorn.conf.py bench.serve:app in its own process group."""
 
     def __init__(self, database_url: str, workdir: str, workers: int, threads: int = THREADS):
-        self.port = _free_port()
-        self.log_path = Path(workdir) / f"gunicorn-{workers}w.log"
         env = {
             key: value
             for key, value in os.environ.items()
@@ -149,53 +139,23 @@ class Server:
         }
         env.update(
             SECRET_KEY=SECRET_KEY,
-            BASE_URL=f"http://127.0.0.1:{self.port}",
             DATABASE_URL=database_url,
             MAIL_OUTBOX=str(Path(workdir) / "outbox"),
             HOST="127.0.0.1",
-            PORT=str(self.port),
             GUNICORN_WORKERS=str(workers),
             GUNICORN_THREADS=str(threads),
         )
-        self.env = env
-        self.process: subprocess.Popen | None = None
+        super().__init__(f"gunicorn-{workers}w", "gunicorn.conf.py", "bench.serve:app", env, workdir)
 
     def __enter__(self) -> Server:
-        self.log = open(self.log_path, "w+b")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "bench.serve:app"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__(None, None, None)
-                raise BenchmarkFailed(f"gunicorn did not come up:\n{self.log_text()}")
-            try:
-                if self.get("/healthz", timeout=1)[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.1)
+        self.start().wait_ready()
+        return self
 
     def __exit__(self, *exc) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self.log.close()
+        self.stop()
 
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def at(self, path: str) -> str:
+        return self.url + path
 
     def request(self, method: str, path: str, body=None, headers=None, timeout: float = 30.0):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -317,7 +277,7 @@ def compare(options: Options, server: Server, paths: list[str], cookie: str) -> 
     Any failed request makes the figures meaningless."""
     for path in paths:
         if options.warmup:
-            wrk(options, server.url(path), cookie, options.warmup)
+            wrk(options, server.at(path), cookie, options.warmup)
     count = max(1, round(options.duration / SLICE_SECONDS))
     seconds = options.duration / count
     found: dict[str, list[Slice]] = {path: [] for path in paths}
@@ -325,7 +285,7 @@ def compare(options: Options, server: Server, paths: list[str], cookie: str) -> 
     for _ in range(count):
         for path in paths:
             found[path].append(
-                usage[path].measure(lambda p=path: wrk(options, server.url(p), cookie, seconds))
+                usage[path].measure(lambda p=path: wrk(options, server.at(p), cookie, seconds))
             )
     loads = []
     for path in paths:

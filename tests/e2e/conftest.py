@@ -200,3 +200,19 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
         if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def sign_up_by_keyboard(page, username: str, password: str) -> None:
+    """On the sign-up page: fill every field and accept the guidelines by keyboard, then send."""
+    tab_to(page, "#username")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(f"{username}@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    tab_to(page, "#accept_guidelines")
+    page.keyboard.press("Space")
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")

@@ -98,8 +98,8 @@ PAGES_WITH_CONTENT = [
 ]
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_pages_at_the_largest_text_on_a_small_screen(page, live_app, make_member, theme):
+def test_pages_at_the_largest_text_on_a_small_screen(page, live_app, make_member, color_scheme):
+    theme = color_scheme  # the member's chosen theme, the same as the device's here
     from community.accounts.services import find_by_username
     from community.extensions import db
     from community.forums import groups, services

@@ -3,7 +3,7 @@
 import itertools
 import os
 
-from tests.e2e.conftest import tab_to
+from tests.e2e.conftest import sign_up_by_keyboard, tab_to
 
 _n = itertools.count(1)
 
@@ -17,18 +17,7 @@ def test_register_logout_login_by_keyboard_alone(page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/auth/register")
 
-    tab_to(page, "#username")
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(f"{username}@example.org")
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    tab_to(page, "#accept_guidelines")
-    page.keyboard.press("Space")
-    tab_to(page, "button[type=submit]")
-    page.keyboard.press("Enter")
+    sign_up_by_keyboard(page, username, password)
     page.wait_for_url("**/auth/welcome")  # sign-up's last step: pick your groups
     assert f"Welcome to Common Ground, {username}" in page.inner_text("main")
 

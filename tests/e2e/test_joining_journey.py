@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from community.extensions import db
-from tests.e2e.conftest import tab_to
+from tests.e2e.conftest import sign_up_by_keyboard, tab_to
 from tests.e2e.test_accessibility import assert_no_violations
 
 _n = itertools.count(1)
@@ -52,18 +52,7 @@ def test_a_visitor_on_crps_joins_picks_groups_and_lands_back_on_crps(page, live_
     page.wait_for_url("**/auth/register?next=/groups/crps/")
     assert_no_violations(page, f"sign-up ({color_scheme})")
 
-    tab_to(page, "#username")
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(f"{username}@example.org")
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    tab_to(page, "#accept_guidelines")
-    page.keyboard.press("Space")
-    tab_to(page, "main button[type=submit]")
-    page.keyboard.press("Enter")
+    sign_up_by_keyboard(page, username, password)
 
     page.wait_for_url("**/auth/welcome?next=/groups/crps/")
     main = page.inner_text("main")
