@@ -129,9 +129,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from community import kept_pages
     from community.templating import register
 
     register(app)
+    kept_pages.register(app)
 
 
 def register_commands(app: Flask) -> None:

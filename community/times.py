@@ -5,7 +5,7 @@ clock, so a reader never has to do sums from UTC."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -58,6 +58,19 @@ def ago(value: datetime, now: datetime | None = None) -> str:
     count = seconds // size
     words = f"{count} {unit}{'' if count == 1 else 's'}"
     return f"in {words}" if ahead else f"{words} ago"
+
+
+def ago_changes_at(value: datetime, now: datetime) -> datetime:
+    """The first moment after `now` at which ago(value) may read differently: until then a
+    page showing it can be kept as it is. A time ahead reads differently at once."""
+    seconds = int((now - value).total_seconds())
+    if seconds < 0:
+        return now
+    if seconds < 60:
+        return value + timedelta(seconds=60)
+    bound, _, size = next(scale for scale in _SCALE if scale[0] is None or seconds < scale[0])
+    step = (seconds // size + 1) * size
+    return value + timedelta(seconds=step if bound is None else min(step, bound))
 
 
 def exact(value: datetime, zone: str, now: datetime | None = None) -> str:

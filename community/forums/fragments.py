@@ -15,8 +15,6 @@ rendered from them when its key is new.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -25,65 +23,44 @@ from flask import current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from community import times
+from community import kept_pages, times
 from community.database import utcnow
 from community.forums.models import REACTIONS, Post
 
 MAX_ENTRIES = 5_000
 MAX_CHARACTERS = 20_000_000  # of kept markup per kind of piece and process: about 40 MB at most
-_lock = threading.RLock()  # forget_all holds it while _cache may take it again
 # Stand-ins while a frame is rendered: the reader's CSRF token changes with every page, and
 # the header and body are kept apart, so neither is stored in the frame.
 _TOKEN = "\x00csrf\x00"
 _HEAD = "\x00head\x00"
 
 
-def _cache(name: str) -> OrderedDict[tuple, object]:
-    key = f"community.post_fragments.{name}"
-    cache = current_app.extensions.get(key)
-    if cache is None:
-        with _lock:
-            cache = current_app.extensions.setdefault(key, OrderedDict())
-    return cache
+def _store(name: str) -> kept_pages.Kept:
+    return kept_pages.kept(f"post.{name}", MAX_ENTRIES, MAX_CHARACTERS)
 
 
 def forget_all() -> None:
-    """Drop every kept piece: the benchmark's cold page (what a page costs when nothing on it
-    has been seen before)."""
+    """Drop every kept piece and page: the benchmark's cold page (what a page costs when
+    nothing on it has been seen before)."""
     for name in ("head", "frame"):
-        with _lock:
-            _cache(name).clear()
-            current_app.extensions[f"community.post_fragments.{name}.size"] = 0
+        _store(name).clear()
+    kept_pages.forget_all()
 
 
 def _reaction_controls(post_id: int) -> set[str]:
     return {f"react-{post_id}-{kind}" for kind in REACTIONS}
 
 
-def _size(value) -> int:
-    return sum(len(part or "") for part in value) if isinstance(value, tuple) else len(value)
-
-
 def _kept(name: str, key: tuple, render):
-    """The piece under `key`, rendered when it is new. The oldest-used pieces go first once
-    there are MAX_ENTRIES of them or MAX_CHARACTERS of markup, whichever comes first (a few
-    long posts must not hold a process's memory)."""
-    cache = _cache(name)
-    with _lock:
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-            return found[0]
-    value = render()
-    size = _size(value)
-    with _lock:
-        if key not in cache:
-            cache[key] = (value, size)
-            total = current_app.extensions.get(f"community.post_fragments.{name}.size", 0) + size
-            while cache and (len(cache) > MAX_ENTRIES or total > MAX_CHARACTERS):
-                total -= cache.popitem(last=False)[1][1]
-            current_app.extensions[f"community.post_fragments.{name}.size"] = total
-    return value
+    """The piece under `key`, rendered when it is new."""
+    store = _store(name)
+    found = store.get(key)
+    if found is None:
+        found = render()
+        store.put(
+            key, found, sum(len(part or "") for part in found) if isinstance(found, tuple) else len(found)
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.accounts.models import User
 from community.database import UTCDateTime, utcnow
 from community.extensions import db
+from community.forums import revisions
 
 VISIBILITIES = {"members": "Members only", "public": "Public"}
 # A post or thread is "published" (everyone who may read the group sees it), "held" (a new
@@ -69,6 +70,9 @@ class Thread(db.Model):
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")
     # Slow mode: seconds each member waits between replies here (0: off).
     slow_mode_seconds: Mapped[int] = mapped_column(default=0)
+    # Raised by the database whenever what the page shows of its posts changes
+    # (community/forums/revisions.py): a kept page is current while it is the same.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     group: Mapped[Group] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -157,3 +161,6 @@ class ThreadRead(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
     last_read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+revisions.install(db.metadata)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,6 +25,7 @@ from community.forums.models import (
     ThreadWatch,
 )
 from community.forums.permissions import is_member, listed_threads, open_groups, visible_posts
+from community.moderation import blocking
 
 POSTS_PER_PAGE = 20
 
@@ -179,6 +180,40 @@ def reactions_for(posts: list[Post], viewer) -> dict[int, list[ReactionSummary]]
         ]
         for post_id in ids
     }
+
+
+@cache
+def _own_in_thread_statement():
+    """The reader's reactions in a thread ("r"), a row if they wrote in it ("p"), whom they
+    block ("b") and the words they mute ("w"): one statement."""
+    thread, member = bindparam("thread_id"), bindparam("member_id")
+    reactions = (
+        select(literal("r", String), Reaction.post_id, Reaction.kind)
+        .join(Post, Post.id == Reaction.post_id)
+        .where(Post.thread_id == thread, Reaction.user_id == member)
+    )
+    wrote = select(literal("p", String), literal(None, Integer), literal(None, String)).where(
+        exists().where(Post.thread_id == thread, Post.author_id == member)
+    )
+    return union_all(reactions, wrote, *blocking.blocks_and_words_selects(tag=True))
+
+
+@dataclass
+class Own:
+    """What makes a thread page one member's, beside their rights."""
+
+    reactions: tuple[tuple[int, str], ...]  # (post id, kind), sorted
+    wrote: bool  # any post in the thread
+    collapser: blocking.Collapser
+
+
+def own_in_thread(thread_id: int, reader) -> Own:
+    rows: dict[str, list] = {"r": [], "p": [], "b": [], "w": []}
+    for tag, number, text in db.session.execute(
+        _own_in_thread_statement(), {"thread_id": thread_id, "member_id": reader.id}
+    ):
+        rows[tag].append((number, text))
+    return Own(tuple(sorted(rows["r"])), bool(rows["p"]), blocking.Collapser(reader, rows["b"] + rows["w"]))
 
 
 # The member's home ----------------------------------------------------------------------

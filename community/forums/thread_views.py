@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort, render_template, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from community import unit_of_work
+from community import kept_pages, times, unit_of_work
 from community.accounts import standing
+from community.database import utcnow
 from community.forums import bp, fragments, permissions, services
 from community.forums import groups as forum_groups
 from community.forums.forms import ReplyForm
 from community.forums.models import Post, Thread
-from community.forums.reading import Reading, open_thread, reactions_for, thread_page
+from community.forums.reading import Reading, open_thread, own_in_thread, reactions_for, thread_page
 from community.moderation import blocking
 from community.paging import page_number
 from community.permissions import can
+from community.security import has_role
 
 QUOTED_WARNING_HINT = "Added from the post you quoted — remove it if your reply doesn't need it."
 
@@ -29,14 +31,65 @@ def thread(thread_id: int):
     reading = open_thread(thread_id, reader)
     if reading is None or not permissions.can_read_thread(reader, reading.thread):
         abort(404)  # members-only threads do not exist for visitors
-    form = ReplyForm()
     quote_id = request.args.get("quote", type=int)
-    if quote_id and not form.body.data and (quote := services.quote_reply(reader, reading.thread, quote_id)):
+    if quote_id and (quote := services.quote_reply(reader, reading.thread, quote_id)):
+        form = ReplyForm()
         form.body.data, form.content_warning.data = quote
         form.body.render_kw = {"autofocus": True}  # the reader goes on writing where the quote ends
         if form.content_warning.data:
             form.content_warning.description = QUOTED_WARNING_HINT
-    return render_thread(reading.thread, form, reading=reading)
+        return render_thread(reading.thread, form, reading=reading)
+    return render_thread(reading.thread, None, reading=reading, kept_as=_kept_as(reading, reader))
+
+
+def _kept_as(reading: Reading, reader) -> tuple | None:
+    """Everything the thread page's own blocks show, for keeping the page whole
+    (community/kept_pages.py): the thread's revision stands for its posts, their authors and
+    reactions; the rest is the thread, its group, this page, and what makes the page this
+    reader's (their rights, reactions, posts, whom they block and which words they mute).
+    None when the page is not kept: a moderator's (their tools list every group), and an
+    address that reopens a control or a content warning after a reload without JavaScript."""
+    if permissions.can_moderate(reader) or has_role(reader, "moderator"):
+        return None
+    if "focus" in request.args or "open" in request.args:
+        return None
+    thread, group = reading.thread, reading.thread.group
+    theirs: tuple = ()
+    if reader.is_authenticated:
+        own = own_in_thread(thread.id, reader)
+        theirs = (
+            reader.id if own.wrote or thread.author_id == reader.id else None,
+            reader.role,
+            standing.may_write(reader),
+            standing.is_active_member(reader),
+            standing.refusal(reader),
+            reading.watching,
+            own.reactions,
+            frozenset(own.collapser.blocked),
+            own.collapser.words,
+        )
+    clock = fragments.Clock.for_reader()
+    return (
+        request.path,
+        page_number(),
+        thread.id,
+        thread.revision,
+        thread.title,
+        thread.state,
+        thread.hidden_reason,
+        thread.slow_mode_seconds,
+        thread.pinned,
+        thread.locked,
+        group.id,
+        group.slug,
+        group.name,
+        group.visibility,
+        group.archived_at is None,
+        reader.is_authenticated,
+        clock.zone,
+        clock.year,
+        theirs,
+    )
 
 
 @dataclass
@@ -126,45 +179,53 @@ def _post_rows(posts: list[Post], reader, opened: int | None = None) -> list[_Po
 
 def render_thread(
     thread: Thread,
-    form: ReplyForm,
+    form: ReplyForm | None,
     preview_html: str | None = None,
     status: int = 200,
     crisis: bool = False,
     reading: Reading | None = None,
+    kept_as: tuple | None = None,
 ):
-    """The thread page; after a post (a preview, a refusal, the crisis panel) too."""
+    """The thread page; after a post (a preview, a refusal, the crisis panel) too. With
+    `kept_as` (_kept_as), the page is kept whole for readers like this one."""
     reader = current_user._get_current_object()
     reading = reading or open_thread(thread.id, reader)
-    posts = thread_page(thread, page_number(), reader)
+
+    def context():
+        now = utcnow()
+        posts = thread_page(thread, page_number(), reader)
+        can_reply = permissions.can_reply(reader, thread)
+        page = _ThreadPage(
+            url_for("forums.thread", thread_id=thread.id),
+            can_reply,
+            permissions.can_moderate(reader),
+            generate_csrf() if reader.is_authenticated else "",
+            posts.page,
+            request.args.get("focus", "")[:40],
+            request.args.get("open", type=int),
+        )
+        values = dict(
+            thread=thread,
+            posts=posts,
+            posts_html=fragments.post_articles(_post_rows(posts.items, reader, page.opened), page),
+            form=form or (ReplyForm() if can_reply else None),  # made only when the page is rendered
+            preview_html=preview_html,
+            watching=reading.watching,
+            can_reply=can_reply,
+            can_moderate=page.can_moderate,
+            crisis=crisis,
+            slow_modes=services.SLOW_MODES,
+            other_groups=forum_groups.list_groups() if page.can_moderate else [],
+            refusal=standing.refusal(reader) if reader.is_authenticated else None,
+        )
+        # The newest post shown, which the reader has now read up to; and when the first of
+        # the posts' times ("5 minutes ago") reads differently, which a kept page waits for.
+        shown = [post.created_at for post in posts.items]
+        changes = [times.ago_changes_at(created, now) for created in shown]
+        return values, max(shown, default=None), min(changes, default=None)
+
+    html, newest = kept_pages.render("forums/thread.html", kept_as, context)
     # Read up to the newest post shown, not the newest in the thread.
-    newly_read = bool(posts.items) and services.mark_reading_read(
-        reading, reader, max(post.created_at for post in posts.items)
-    )
-    can_reply = permissions.can_reply(reader, thread)
-    page = _ThreadPage(
-        url_for("forums.thread", thread_id=thread.id),
-        can_reply,
-        permissions.can_moderate(reader),
-        generate_csrf() if reader.is_authenticated else "",
-        posts.page,
-        request.args.get("focus", "")[:40],
-        request.args.get("open", type=int),
-    )
-    html = render_template(
-        "forums/thread.html",
-        thread=thread,
-        posts=posts,
-        posts_html=fragments.post_articles(_post_rows(posts.items, reader, page.opened), page),
-        form=form,
-        preview_html=preview_html,
-        watching=reading.watching,
-        can_reply=can_reply,
-        can_moderate=page.can_moderate,
-        crisis=crisis,
-        slow_modes=services.SLOW_MODES,
-        other_groups=forum_groups.list_groups() if page.can_moderate else [],
-        refusal=standing.refusal(reader) if reader.is_authenticated else None,
-    )
-    if newly_read and status == 200:
+    if newest is not None and services.mark_reading_read(reading, reader, newest) and status == 200:
         unit_of_work.commit_if_possible("how far a member has read")
     return html, status

@@ -94,29 +94,43 @@ def set_muted_words(member, text: str) -> list[str]:
     return found
 
 
+def blocks_and_words_selects(tag: bool = False):
+    """Whom the reader (the "member_id" parameter) blocked, and the words they muted, as two
+    SELECTs of (blocked id, word) for a UNION ALL; with `tag`, each row starts with "b" or
+    "w", so a page can ask this with its own rows in one statement (Collapser.of_rows)."""
+    member = bindparam("member_id")
+    first = (literal("b", String),) if tag else ()
+    second = (literal("w", String),) if tag else ()
+    return (
+        select(*first, Block.blocked_id, literal(None, String)).where(Block.blocker_id == member),
+        select(*second, literal(None, Integer), MutedWord.word).where(MutedWord.user_id == member),
+    )
+
+
 @cache
 def _blocks_and_words():
     """Whom a reader blocked and the words they muted, in one statement built once: asked on
     every thread page a member reads."""
-    member = bindparam("member_id")
-    blocked = select(Block.blocked_id, literal(None, String)).where(Block.blocker_id == member)
-    words = select(literal(None, Integer), MutedWord.word).where(MutedWord.user_id == member)
-    return union_all(blocked, words)
+    return union_all(*blocks_and_words_selects())
 
 
 class Collapser:
     """Which posts to collapse for one reader, and why: built once a page (one query)."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, rows=None):
+        """`rows`: the (blocked id, word) rows of blocks_and_words_selects, if the page asked
+        for them already."""
         self.blocked: set[int] = set()
         words: list[str] = []
-        if getattr(reader, "is_authenticated", False):
-            for blocked_id, word in db.session.execute(_blocks_and_words(), {"member_id": reader.id}):
-                if blocked_id is not None:
-                    self.blocked.add(blocked_id)
-                else:
-                    words.append(word)
+        if rows is None and getattr(reader, "is_authenticated", False):
+            rows = db.session.execute(_blocks_and_words(), {"member_id": reader.id})
+        for blocked_id, word in rows or ():
+            if blocked_id is not None:
+                self.blocked.add(blocked_id)
+            else:
+                words.append(word)
         words.sort()
+        self.words = tuple(words)
         self.pattern = (
             regex.compile(
                 r"(?<!\w)(?:" + "|".join(regex.escape(word) for word in words) + r")(?!\w)",

@@ -1,5 +1,7 @@
-"""The thread page keeps each post's rendered pieces (forums/fragments.py): whatever changes,
-the next view shows it at once, and what one reader sees never reaches another."""
+"""The thread page is kept whole for a kind of reader (community/kept_pages.py), and each
+post's rendered pieces are kept too (forums/fragments.py): whatever changes, by the app or by
+SQL behind its back, the next view shows it at once, and what one reader sees never reaches
+another."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import pytest
 from community.accounts import account_deletion
 from community.extensions import db
 from community.forums import moderation, services
-from community.forums.models import Post
+from community.forums.models import Post, Thread
 from tests.helpers import csrf_token_in
+
+pytestmark = pytest.mark.both_databases  # the revision's triggers are the databases' own
 
 
 def _page(client, thread_id: int) -> str:
@@ -111,8 +115,13 @@ def test_every_form_on_the_page_carries_this_pages_token(client, seen):
     assert "\x00" not in page
 
 
+def _store(app, name: str):
+    return app.extensions.get(f"community.kept.{name}")
+
+
 def _frames(app) -> int:
-    return len(app.extensions.get("community.post_fragments.frame", {}))
+    store = _store(app, "post.frame")
+    return len(store._items) if store else 0
 
 
 def test_an_address_cannot_make_new_frames(app, client, seen):
@@ -127,20 +136,22 @@ def test_an_address_cannot_make_new_frames(app, client, seen):
     assert re.search(rf'id="react-{post_id}-support"[^>]* autofocus', page)
 
 
-def test_kept_markup_is_bounded_by_size_as_well_as_count(app, client, seen, monkeypatch):
+def test_kept_markup_is_bounded_by_size_as_well_as_count(app, client, seen):
     from community.forums import fragments
 
     thread_id, post_id, _ = seen
-    monkeypatch.setattr(fragments, "MAX_CHARACTERS", 1)  # no piece fits: nothing is kept
     with app.test_request_context():
         fragments.forget_all()
+    store = _store(app, "post.frame")
+    store.characters = 1  # no piece fits: nothing is kept
     assert "Short walks, then rest." in _page(client, thread_id)  # rendered all the same
-    assert _frames(app) == 0 and app.extensions["community.post_fragments.frame.size"] == 0
-    monkeypatch.setattr(fragments, "MAX_CHARACTERS", 10**9)
+    assert _frames(app) == 0 and store.size == 0
+    with app.test_request_context():
+        fragments.forget_all()
+    store.characters = 10**9
     _page(client, thread_id)
-    kept = app.extensions["community.post_fragments.frame"]
-    assert len(kept) == 2
-    assert app.extensions["community.post_fragments.frame.size"] == sum(size for _, size in kept.values())
+    assert _frames(app) == 2
+    assert store.size == sum(size for _, size in store._items.values())
 
 
 def test_forgetting_before_any_page_does_not_hang(app):
@@ -149,3 +160,138 @@ def test_forgetting_before_any_page_does_not_hang(app):
     with app.test_request_context():
         fragments.forget_all()  # the caches do not exist yet: their lock is taken twice
         fragments.forget_all()
+
+
+def _bodies(app) -> int:
+    store = _store(app, "body")
+    return len(store._items) if store else 0
+
+
+def test_a_change_made_in_sql_behind_the_apps_back_shows_at_once(app, client, seen):
+    """The thread's revision is raised by the database: a bulk statement, an operator's SQL
+    or a migration cannot leave a kept page showing what was."""
+    from sqlalchemy import text
+
+    thread_id, post_id, _ = seen
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE posts SET body_html = '<p>Changed by hand.</p>' WHERE id = :id"), {"id": post_id}
+        )
+        db.session.execute(
+            text("UPDATE users SET display_name = 'Renamed In SQL' WHERE username = 'other_member'")
+        )
+        db.session.commit()
+    post = _article(_page(client, thread_id), post_id)
+    assert "Changed by hand." in post and "Renamed In SQL" in post
+    with app.app_context():
+        db.session.execute(text("DELETE FROM reactions"))
+        db.session.execute(
+            text(
+                "INSERT INTO reactions (post_id, user_id, kind, created_at) "
+                "SELECT :post, id, 'support', CURRENT_TIMESTAMP FROM users WHERE username = 'admin'"
+            ),
+            {"post": post_id},
+        )
+        db.session.commit()
+    assert "admin (Admin)" in _article(_page(client, thread_id), post_id)
+
+
+def test_members_alike_share_the_page_and_each_has_their_own_header_and_token(app, client, auth, forum, seen):
+    thread_id, _, _ = seen
+    auth.logout()
+    auth.login("newcomer")
+    first = _page(client, thread_id)
+    bodies = _bodies(app)
+    with app.app_context():
+        from community.accounts.services import create_user
+
+        create_user("second_reader", "second@example.org", "correct horse battery", trusted=False)
+        db.session.commit()
+    second = app.test_client()
+    second.post_form("/auth/login", {"login": "second_reader", "password": "correct horse battery"})
+    page = second.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert _bodies(app) == bodies  # the newcomer's page, kept: only the header is this reader's
+    assert ">second_reader</a>" in page and ">newcomer</a>" not in page
+    assert csrf_token_in(page) != csrf_token_in(first) and csrf_token_in(first) not in page
+    assert len(set(re.findall(r'name="csrf_token" value="([^"]+)"', page))) == 1
+    assert page.split('<main id="main"')[1].replace(csrf_token_in(page), "") == first.split(
+        '<main id="main"'
+    )[1].replace(csrf_token_in(first), "")
+
+
+def test_a_visitors_kept_page_sets_no_cookie(app, client, forum):
+    thread_id = forum.thread(who="other", slug="work-advocacy", body="Public words.")
+    for _ in range(2):
+        response = client.get(f"/threads/{thread_id}")
+        assert "Public words." in response.get_data(as_text=True)
+        assert "Set-Cookie" not in response.headers
+    assert _bodies(app) == 1
+
+
+def test_blocking_muting_and_being_silenced_show_at_once(app, client, forum, seen):
+    from community.moderation import blocking, sanctions
+
+    thread_id, post_id, _ = seen
+    with app.app_context():
+        blocking.block(forum.user("member"), forum.user("other"))
+        db.session.commit()
+    assert "You blocked this member" in _article(_page(client, thread_id), post_id)
+    with app.app_context():
+        blocking.unblock(forum.user("member"), forum.user("other"))
+        blocking.set_muted_words(forum.user("member"), "pace")
+        db.session.commit()
+    post = _article(_page(client, thread_id), post_id)
+    assert "You blocked this member" not in post and "This post has a word you muted" in post
+    with app.app_context():
+        blocking.set_muted_words(forum.user("member"), "")
+        sanctions.silence(forum.user("moderator"), forum.user("member"), "1", "Cooling off")
+        db.session.commit()
+    page = _page(client, thread_id)
+    assert 'id="reply-title"' not in page and "Cooling off" in page
+    assert "This post has a word you muted" not in page
+
+
+def test_the_thread_and_the_header_count_show_at_once(app, client, forum, seen):
+    from community.notifications import services as notifications
+
+    thread_id, _, _ = seen
+    with app.app_context():
+        thread = forum.get(Thread, thread_id)
+        thread.title, thread.locked = "Pacing on the worst days", True
+        notifications.notify(
+            {forum.user("member").id},
+            "reply",
+            actor_id=forum.user("other").id,
+            subject=("thread", thread_id),
+            url="/",
+        )
+        db.session.commit()
+    page = _page(client, thread_id)
+    assert "<h1>Pacing on the worst days</h1>" in page and "Closed to new replies" in page
+    assert '1<span class="visually-hidden"> unread</span>' in page
+
+
+def test_a_message_after_an_action_shows_once(client, seen):
+    thread_id, _, _ = seen
+    client.post_form(f"/threads/{thread_id}/watch", {"watching": "1"}, page=f"/threads/{thread_id}")
+    page = _page(client, thread_id)
+    assert 'class="flashes"' in page and "Stop watching" in page
+    assert 'class="flashes"' not in _page(client, thread_id)
+
+
+def test_times_read_as_they_should_when_a_kept_page_outlives_them(app, client, seen, monkeypatch):
+    from datetime import timedelta
+
+    from community import database, kept_pages
+
+    thread_id, _, _ = seen
+    assert "just now" in _page(client, thread_id)
+    later = database.utcnow() + timedelta(minutes=3)
+    for module in (database, kept_pages):
+        monkeypatch.setattr(module, "utcnow", lambda: later)
+    from community.forums import fragments, thread_views
+
+    monkeypatch.setattr(fragments, "utcnow", lambda: later)
+    monkeypatch.setattr(thread_views, "utcnow", lambda: later)
+    page = _page(client, thread_id)
+    assert "just now" not in page and "3 minutes ago" in page

@@ -1,0 +1,83 @@
+"""A thread's revision: a number the database raises whenever anything its page shows of its
+posts changes, so a page kept whole (community/kept_pages.py) is known to be current from
+the thread's own row.
+
+Triggers raise it, not the code that makes the change: a post written, edited, removed,
+hidden or moved; a reaction added or taken back; an author's or reactor's name, pronouns or
+role changed, whether by the ORM, a bulk statement, a migration or an operator's SQL. What
+the page shows of the thread itself (title, state, pinned, closed, slow mode) and of its
+group is read with the thread and is part of the kept page's key directly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, event
+
+# Shown on a thread page of each member: a change to any of these raises the revision of
+# every thread where they wrote or reacted.
+MEMBER_COLUMNS = ("username", "display_name", "pronouns", "role")
+
+_THREADS_OF_MEMBER = (
+    "SELECT thread_id FROM posts WHERE author_id = {id} "
+    "UNION SELECT posts.thread_id FROM reactions JOIN posts ON posts.id = reactions.post_id "
+    "WHERE reactions.user_id = {id}"
+)
+_BUMP = "UPDATE threads SET revision = revision + 1 WHERE id"
+
+SQLITE = [
+    *(
+        f"CREATE TRIGGER posts_revise_thread_{op.lower()} AFTER {op} ON posts "
+        f"BEGIN {_BUMP} IN ({row}.thread_id); END"
+        for op, row in (("INSERT", "NEW"), ("DELETE", "OLD"))
+    ),
+    f"CREATE TRIGGER posts_revise_thread_update AFTER UPDATE ON posts "
+    f"BEGIN {_BUMP} IN (OLD.thread_id, NEW.thread_id); END",
+    *(
+        f"CREATE TRIGGER reactions_revise_thread_{op.lower()} AFTER {op} ON reactions "
+        f"BEGIN {_BUMP} IN (SELECT thread_id FROM posts WHERE id = {row}.post_id); END"
+        for op, row in (("INSERT", "NEW"), ("DELETE", "OLD"))
+    ),
+    f"CREATE TRIGGER reactions_revise_thread_update AFTER UPDATE ON reactions "
+    f"BEGIN {_BUMP} IN (SELECT thread_id FROM posts WHERE id IN (OLD.post_id, NEW.post_id)); END",
+    f"CREATE TRIGGER users_revise_threads AFTER UPDATE OF {', '.join(MEMBER_COLUMNS)} ON users "
+    f"BEGIN {_BUMP} IN ({_THREADS_OF_MEMBER.format(id='NEW.id')}); END",
+]
+
+_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in MEMBER_COLUMNS)
+POSTGRESQL = [
+    f"""CREATE FUNCTION posts_revise_thread() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN {_BUMP} = OLD.thread_id; END IF;
+  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.thread_id <> OLD.thread_id) THEN
+    {_BUMP} = NEW.thread_id;
+  END IF;
+  RETURN NULL;
+END $$""",
+    f"""CREATE FUNCTION reactions_revise_thread() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN {_BUMP} IN (SELECT thread_id FROM posts WHERE id = OLD.post_id); END IF;
+  IF TG_OP <> 'DELETE' THEN {_BUMP} IN (SELECT thread_id FROM posts WHERE id = NEW.post_id); END IF;
+  RETURN NULL;
+END $$""",
+    f"""CREATE FUNCTION users_revise_threads() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {_BUMP} IN ({_THREADS_OF_MEMBER.format(id="NEW.id")});
+  RETURN NULL;
+END $$""",
+    "CREATE TRIGGER posts_revise_thread AFTER INSERT OR UPDATE OR DELETE ON posts "
+    "FOR EACH ROW EXECUTE FUNCTION posts_revise_thread()",
+    "CREATE TRIGGER reactions_revise_thread AFTER INSERT OR UPDATE OR DELETE ON reactions "
+    "FOR EACH ROW EXECUTE FUNCTION reactions_revise_thread()",
+    f"CREATE TRIGGER users_revise_threads AFTER UPDATE OF {', '.join(MEMBER_COLUMNS)} ON users "
+    f"FOR EACH ROW WHEN ({_CHANGED}) EXECUTE FUNCTION users_revise_threads()",
+]
+
+STATEMENTS = {"sqlite": SQLITE, "postgresql": POSTGRESQL}
+
+
+def install(metadata) -> None:
+    """Make the triggers whenever the tables are made with create_all (tests; the migration
+    0011 makes them for a database the migrations build)."""
+    for dialect, statements in STATEMENTS.items():
+        for statement in statements:
+            event.listen(metadata, "after_create", DDL(statement).execute_if(dialect=dialect))
