@@ -20,8 +20,8 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 from collections.abc import Callable, Hashable
+from contextlib import contextmanager
 from datetime import datetime
 
 from flask import Flask, current_app, g, render_template, request, session
