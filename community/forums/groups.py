@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from community import events
@@ -103,6 +104,47 @@ def set_archived(group: Group, archived: bool) -> None:
 
 def group_by_slug(slug: str) -> Group | None:
     return db.session.scalar(select(Group).where(Group.slug == slug))
+
+
+@cache
+def _reader_in_group_statement():
+    group, member = bindparam("group_id"), bindparam("member_id")
+    return select(
+        exists().where(Membership.group_id == group, Membership.user_id == member),
+        exists().where(Thread.group_id == group, Thread.author_id == member, Thread.state != PUBLISHED),
+    )
+
+
+def reader_in_group(group: Group, reader) -> tuple[bool, bool]:
+    """(whether the member joined the group; whether it has threads of theirs listed only
+    for them, held or hidden): what makes a group's page theirs, beside their rights."""
+    joined, unlisted = db.session.execute(
+        _reader_in_group_statement(), {"group_id": group.id, "member_id": reader.id}
+    ).one()
+    return bool(joined), bool(unlisted)
+
+
+@cache
+def _groups_state_statement():
+    return select(
+        Group.id, Group.slug, Group.name, Group.position, Group.visibility, Group.archived_at, Group.revision
+    ).order_by(Group.id)
+
+
+def groups_state() -> tuple:
+    """Every group as lists and search show it, with its revision: a change to any thread or
+    post shown anywhere makes a new one."""
+    return tuple(tuple(row) for row in db.session.execute(_groups_state_statement()))
+
+
+@cache
+def _unlisted_statement():
+    return select(exists().where(Thread.author_id == bindparam("member_id"), Thread.state != PUBLISHED))
+
+
+def has_unlisted_threads(reader) -> bool:
+    """Whether the member has threads only they (and moderators) can find: held or hidden."""
+    return bool(db.session.scalar(_unlisted_statement(), {"member_id": reader.id}))
 
 
 def my_group_ids(user) -> set[int]:

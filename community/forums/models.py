@@ -37,6 +37,9 @@ class Group(db.Model):
     visibility: Mapped[str] = mapped_column(String(10), default="members")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by the database whenever what the page lists of its threads changes
+    # (community/forums/revisions.py): a kept page is current while it is the same.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_public(self) -> bool:

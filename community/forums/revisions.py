@@ -1,12 +1,13 @@
-"""A thread's revision: a number the database raises whenever anything its page shows of its
-posts changes, so a page kept whole (community/kept_pages.py) is known to be current from
-the thread's own row.
+"""A thread's and a group's revision: numbers the database raises whenever anything their
+pages show of their posts (a thread) or threads (a group) changes, so a page kept whole
+(community/kept_pages.py) is known to be current from the thread's or group's own row.
 
 Triggers raise it, not the code that makes the change: a post written, edited, removed,
-hidden or moved; a reaction added or taken back; an author's or reactor's name, pronouns or
-role changed, whether by the ORM, a bulk statement, a migration or an operator's SQL. What
-the page shows of the thread itself (title, state, pinned, closed, slow mode) and of its
-group is read with the thread and is part of the kept page's key directly.
+hidden or moved; a reaction added or taken back; a thread started, replied to, renamed,
+pinned, closed, hidden, moved or deleted; an author's, reactor's or last poster's name,
+pronouns or role changed; whether by the ORM, a bulk statement, a migration or an
+operator's SQL. What a page shows of the thread or group itself is read with it and is part
+of the kept page's key directly.
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ _THREADS_OF_MEMBER = (
     "WHERE reactions.user_id = {id}"
 )
 _BUMP = "UPDATE threads SET revision = revision + 1 WHERE id"
+_BUMP_GROUP = "UPDATE groups SET revision = revision + 1 WHERE id"
+# What a group's page lists of each thread, and its revision: search shows posts, which the
+# groups' revisions then stand for (an edit, a hide, a new name).
+THREAD_COLUMNS = (
+    "revision",
+    "group_id",
+    "author_id",
+    "title",
+    "last_post_at",
+    "last_poster_id",
+    "post_count",
+    "pinned",
+    "locked",
+    "state",
+)
+_GROUPS_OF_MEMBER = "SELECT group_id FROM threads WHERE author_id = {id} OR last_poster_id = {id}"
 
 SQLITE = [
     *(
@@ -39,11 +56,23 @@ SQLITE = [
     ),
     f"CREATE TRIGGER reactions_revise_thread_update AFTER UPDATE ON reactions "
     f"BEGIN {_BUMP} IN (SELECT thread_id FROM posts WHERE id IN (OLD.post_id, NEW.post_id)); END",
+    *(
+        f"CREATE TRIGGER threads_revise_group_{op.lower()} AFTER {op} ON threads "
+        f"BEGIN {_BUMP_GROUP} IN ({row}.group_id); END"
+        for op, row in (("INSERT", "NEW"), ("DELETE", "OLD"))
+    ),
+    f"CREATE TRIGGER threads_revise_group_update AFTER UPDATE OF {', '.join(THREAD_COLUMNS)} ON threads "
+    f"BEGIN {_BUMP_GROUP} IN (OLD.group_id, NEW.group_id); END",
     f"CREATE TRIGGER users_revise_threads AFTER UPDATE OF {', '.join(MEMBER_COLUMNS)} ON users "
-    f"BEGIN {_BUMP} IN ({_THREADS_OF_MEMBER.format(id='NEW.id')}); END",
+    f"BEGIN {_BUMP} IN ({_THREADS_OF_MEMBER.format(id='NEW.id')}); "
+    f"{_BUMP_GROUP} IN ({_GROUPS_OF_MEMBER.format(id='NEW.id')}); END",
 ]
 
-_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in MEMBER_COLUMNS)
+
+def _changed(columns) -> str:
+    return " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in columns)
+
+
 POSTGRESQL = [
     f"""CREATE FUNCTION posts_revise_thread() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -62,14 +91,27 @@ END $$""",
     f"""CREATE FUNCTION users_revise_threads() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   {_BUMP} IN ({_THREADS_OF_MEMBER.format(id="NEW.id")});
+  {_BUMP_GROUP} IN ({_GROUPS_OF_MEMBER.format(id="NEW.id")});
   RETURN NULL;
 END $$""",
+    f"""CREATE FUNCTION threads_revise_group() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN {_BUMP_GROUP} = OLD.group_id; END IF;
+  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.group_id <> OLD.group_id) THEN
+    {_BUMP_GROUP} = NEW.group_id;
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE TRIGGER threads_revise_group_insert_delete AFTER INSERT OR DELETE ON threads "
+    "FOR EACH ROW EXECUTE FUNCTION threads_revise_group()",
+    f"CREATE TRIGGER threads_revise_group_update AFTER UPDATE ON threads "
+    f"FOR EACH ROW WHEN ({_changed(THREAD_COLUMNS)}) EXECUTE FUNCTION threads_revise_group()",
     "CREATE TRIGGER posts_revise_thread AFTER INSERT OR UPDATE OR DELETE ON posts "
     "FOR EACH ROW EXECUTE FUNCTION posts_revise_thread()",
     "CREATE TRIGGER reactions_revise_thread AFTER INSERT OR UPDATE OR DELETE ON reactions "
     "FOR EACH ROW EXECUTE FUNCTION reactions_revise_thread()",
     f"CREATE TRIGGER users_revise_threads AFTER UPDATE OF {', '.join(MEMBER_COLUMNS)} ON users "
-    f"FOR EACH ROW WHEN ({_CHANGED}) EXECUTE FUNCTION users_revise_threads()",
+    f"FOR EACH ROW WHEN ({_changed(MEMBER_COLUMNS)}) EXECUTE FUNCTION users_revise_threads()",
 ]
 
 STATEMENTS = {"sqlite": SQLITE, "postgresql": POSTGRESQL}

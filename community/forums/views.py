@@ -9,10 +9,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from community import limits, unit_of_work
+from community import kept_pages, limits, times, unit_of_work
 from community.accounts import standing
+from community.database import utcnow
 from community.extensions import db
-from community.forums import bp, permissions, reading, services
+from community.forums import bp, fragments, permissions, reading, services
 from community.forums import groups as forum_groups
 from community.forums.forms import EditPostForm, ReplyForm, ThreadForm
 from community.forums.models import HELD, Post, Thread
@@ -111,13 +112,49 @@ def groups():
 def group(slug: str):
     group = _readable_group(slug)
     readable = permissions.can_read_group(current_user, group)
-    threads = forum_groups.group_threads(group, page_number(), current_user) if readable else None
-    return render_template(
-        "forums/group.html",
-        group=group,
-        threads=threads,
-        readable=readable,
-        can_post=permissions.can_post_in_group(current_user, group),
+
+    def context():
+        threads = forum_groups.group_threads(group, page_number(), current_user) if readable else None
+        values = dict(
+            group=group,
+            threads=threads,
+            readable=readable,
+            can_post=permissions.can_post_in_group(current_user, group),
+        )
+        now = utcnow()
+        changes = (
+            [times.ago_changes_at(thread.last_post_at, now) for thread in threads.items] if threads else []
+        )
+        return values, None, min(changes, default=None)
+
+    return kept_pages.render("forums/group.html", _group_kept_as(group, readable), context)[0]
+
+
+def _group_kept_as(group, readable: bool) -> tuple:
+    """Everything the group page's own blocks show (community/kept_pages.py): the group's
+    revision stands for its threads and their people; the rest is the group, this page, and
+    what makes it this reader's (their rights, whether they joined, threads listed only for
+    them)."""
+    reader = current_user._get_current_object()
+    theirs: tuple = ()
+    if reader.is_authenticated:
+        joined, unlisted = forum_groups.reader_in_group(group, reader)
+        theirs = (reader.id if unlisted else None, reader.role, standing.may_write(reader), joined)
+    return (
+        request.path,
+        page_number(),
+        group.id,
+        group.revision,
+        group.slug,
+        group.name,
+        group.description,
+        group.visibility,
+        group.archived_at is None,
+        readable,
+        reader.is_authenticated,
+        (clock := fragments.Clock.for_reader()).zone,
+        clock.year,
+        theirs,
     )
 
 
@@ -362,16 +399,48 @@ def thread_tools(thread_id: int):
 def search():
     query = request.args.get("q", "")
     group = forum_groups.group_by_slug(request.args.get("group", "")) if request.args.get("group") else None
-    results, total = (
-        services.search_posts(query, current_user, group, page_number()) if query.strip() else ([], 0)
-    )
-    return render_template(
-        "forums/search.html",
-        query=query,
-        results=results,
-        total=total,
-        page=page_number(),
-        per_page=services.search.PER_PAGE,
-        group=group,
-        groups=forum_groups.list_groups(),
+
+    def context():
+        results, total = (
+            services.search_posts(query, current_user, group, page_number()) if query.strip() else ([], 0)
+        )
+        values = dict(
+            query=query,
+            results=results,
+            total=total,
+            page=page_number(),
+            per_page=services.search.PER_PAGE,
+            group=group,
+            groups=forum_groups.list_groups(),
+        )
+        now = utcnow()
+        return (
+            values,
+            None,
+            min((times.ago_changes_at(r.post.created_at, now) for r in results), default=None),
+        )
+
+    return kept_pages.render("forums/search.html", _search_kept_as(query, group), context)[0]
+
+
+def _search_kept_as(query: str, group) -> tuple:
+    """Everything the search page's own blocks show (community/kept_pages.py): the groups'
+    revisions stand for every thread and post in them and their people; the rest is the
+    words, the page, and what the reader may find (members-only groups, their own threads
+    waiting for a moderator, everything for a moderator)."""
+    reader = current_user._get_current_object()
+    theirs: tuple = ()
+    if reader.is_authenticated:
+        theirs = (reader.role, reader.id if forum_groups.has_unlisted_threads(reader) else None)
+    clock = fragments.Clock.for_reader()
+    return (
+        request.path,
+        query,
+        group.id if group else None,
+        page_number(),
+        forum_groups.groups_state(),
+        reader.is_authenticated,
+        clock.zone,
+        clock.year,
+        theirs,
     )

@@ -1,4 +1,4 @@
-"""A thread's revision, raised by triggers whenever what its page shows of its posts changes
+"""Threads' and groups' revisions, raised by triggers whenever what their pages show changes
 
 Revision ID: 0011
 Revises: 0010
@@ -26,13 +26,17 @@ _TRIGGERS = {
         "reactions_revise_thread_delete",
         "reactions_revise_thread_update",
         "users_revise_threads",
+        "threads_revise_group_insert",
+        "threads_revise_group_delete",
+        "threads_revise_group_update",
     ],
 }
 
 
 def upgrade():
-    with op.batch_alter_table("threads", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("revision", sa.Integer(), server_default="0", nullable=False))
+    for table in ("threads", "groups"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("revision", sa.Integer(), server_default="0", nullable=False))
     for statement in revisions.STATEMENTS.get(op.get_bind().dialect.name, []):
         op.execute(statement)
 
@@ -42,9 +46,18 @@ def downgrade():
         op.execute("DROP TRIGGER posts_revise_thread ON posts")
         op.execute("DROP TRIGGER reactions_revise_thread ON reactions")
         op.execute("DROP TRIGGER users_revise_threads ON users")
-        for function in ("posts_revise_thread", "reactions_revise_thread", "users_revise_threads"):
+        op.execute("DROP TRIGGER threads_revise_group_insert_delete ON threads")
+        op.execute("DROP TRIGGER threads_revise_group_update ON threads")
+        functions = (
+            "posts_revise_thread",
+            "reactions_revise_thread",
+            "users_revise_threads",
+            "threads_revise_group",
+        )
+        for function in functions:
             op.execute(f"DROP FUNCTION {function}()")
     for trigger in _TRIGGERS.get(op.get_bind().dialect.name, []):
         op.execute(f"DROP TRIGGER {trigger}")
-    with op.batch_alter_table("threads", schema=None) as batch_op:
-        batch_op.drop_column("revision")
+    for table in ("threads", "groups"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("revision")
