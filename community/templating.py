@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from community import times
@@ -34,16 +34,26 @@ def _format_date(value: datetime | date | None) -> str:
 
 
 def register(app: Flask) -> None:
+    links: dict[str, tuple] = {}  # the header's links by the site's root path: built once
+
+    def header_links() -> tuple:
+        found = links.get(request.script_root)
+        if found is None:
+            found = links[request.script_root] = (
+                [(label, url_for(e)) for label, e in NAV_LINKS if e in app.view_functions],
+                {url_for(endpoint) for endpoint in NAV_ALWAYS_SHOWN if endpoint in app.view_functions},
+            )
+        return found
+
     @app.context_processor
     def inject():
         theme = text_size = None
         if current_user.is_authenticated:
             theme, text_size = current_user.theme, current_user.text_size
+        nav_links, nav_kept = header_links()
         return {
-            "nav_links": [
-                (label, url_for(endpoint)) for label, endpoint in NAV_LINKS if endpoint in app.view_functions
-            ],
-            "nav_kept": {url_for(e) for e in NAV_ALWAYS_SHOWN if e in app.view_functions},
+            "nav_links": nav_links,
+            "nav_kept": nav_kept,
             "can": lambda name, *things: can(current_user, name, *things),
             "page_exists": lambda endpoint: endpoint in app.view_functions,
             "theme": theme or "system",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -74,10 +75,21 @@ def start(user: User, remember: bool) -> str:
 # Asked before every page a member opens: built once, so each request only runs it (building
 # and keying the statement cost more than SQLite took to answer it), on first use rather than
 # on import (a loader option configures every mapper).
+# Values other features load with the member, as (column made from the member's id, what to
+# do with its value): one statement before each page rather than one each. Notifications'
+# header count is one.
+_loaded_with: list[tuple[Callable, Callable]] = []
+
+
+def load_with_member(column: Callable, keep: Callable) -> None:
+    _loaded_with.append((column, keep))
+    _by_key.cache_clear()
+
+
 @cache
 def _by_key():
     return (
-        select(LoginSession)
+        select(LoginSession, *(column(LoginSession.user_id) for column, _ in _loaded_with))
         .where(LoginSession.key_hash == bindparam("key_hash"))
         .options(joinedload(LoginSession.user))
     )
@@ -88,9 +100,11 @@ def load(key: str) -> User | None:
     if not key or len(key) > 100:
         return None
     now = utcnow()
-    row = db.session.scalar(_by_key(), {"key_hash": _hash(key)})
+    row, *values = db.session.execute(_by_key(), {"key_hash": _hash(key)}).first() or (None,)
     if row is None or row.expires_at <= now or not standing.is_active_member(row.user):
         return None
+    for (_, keep), value in zip(_loaded_with, values, strict=True):
+        keep(value)
     if now - row.last_seen_at > TOUCH_EVERY:
         # One small write an hour, for "last active" in the list of devices.
         db.session.execute(update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now))

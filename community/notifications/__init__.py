@@ -8,4 +8,12 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from community.notifications import personal_data, views  # noqa: E402,F401  (routes register on import)
+from community.accounts import sessions  # noqa: E402
+from community.notifications import (  # noqa: E402,F401  (routes register on import)
+    personal_data,
+    services,  # noqa: E402
+    views,
+)
+
+# The header's unread count is loaded with the member's sign-in, before every page.
+sessions.load_with_member(services.unread_count_column, services.remember_unread_count)

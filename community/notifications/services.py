@@ -3,8 +3,10 @@ member's choices. Rows are written in the caller's transaction; nothing here com
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
-from sqlalchemy import func, select, update
+from functools import cache
+
+from flask import current_app, g, has_app_context, has_request_context, request
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from community.database import utcnow
@@ -71,6 +73,7 @@ def notify(
 def _new(
     user_id: int, kind: str, actor_id, subject: tuple[str, int], url: str, params, **extra
 ) -> Notification:
+    _counts_changed()
     return Notification(
         user_id=user_id,
         kind=kind,
@@ -108,6 +111,7 @@ def notify_grouped(
     if count > existing.count:
         existing.count, existing.actor_id = count, actor_id
         existing.read_at, existing.created_at = None, utcnow()
+        _counts_changed()
 
 
 def notify_runs(
@@ -139,6 +143,7 @@ def notify_runs(
             continue
         if n.read_at is not None:  # a new run, opening here
             n.subject_type, n.subject_id, n.url, n.count, n.read_at = *subject, url, 0, None
+            _counts_changed()
         n.count, n.actor_id, n.created_at = n.count + 1, actor_id, utcnow()
         n.params = dict(params or {})
 
@@ -166,15 +171,46 @@ def save_settings(user, choices: dict[str, bool]) -> None:
             preference.enabled = enabled
 
 
-def unread_count(user) -> int:
+def unread_count_column(user_id):
+    """unread_count as a column of another statement: loading a member's sign-in
+    (accounts/sessions.py) asks it in the same statement, before every page they open."""
     return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
-        or 0
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+def remember_unread_count(count: int) -> None:
+    """The signed-in member's count, as loaded with them: the header shows it unless a
+    notification changes during the request (_counts_changed)."""
+    g.unread_notifications = count
+
+
+def _counts_changed() -> None:
+    if has_app_context():
+        g.pop("unread_notifications", None)
+
+
+def header_count(user) -> int:
+    """The signed-in member's unread count for the header: as loaded with them, else asked."""
+    count = g.get("unread_notifications")
+    return unread_count(user) if count is None else count
+
+
+@cache
+def _unread_statement():
+    """Built once: it runs on every page a member opens (the header's count)."""
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    )
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(_unread_statement(), {"user_id": user.id}) or 0
 
 
 def for_user(user, page: int):
@@ -210,6 +246,7 @@ def owned_notification(user, notification_id: int) -> Notification | None:
 def mark_one_read(notification: Notification) -> None:
     """Opened, so read: only this one (the others wait until they are opened too)."""
     if notification.read_at is None:
+        _counts_changed()
         db.session.execute(
             update(Notification).where(Notification.id == notification.id).values(read_at=utcnow())
         )

@@ -84,4 +84,4 @@ def unread_notifications():
     """The unread count in the header: one small count query per page for members."""
     if not current_user.is_authenticated:
         return {}
-    return {"notification_count": services.unread_count(current_user)}
+    return {"notification_count": services.header_count(current_user)}
