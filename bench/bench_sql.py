@@ -5,8 +5,11 @@ Two sites are written through the services: one with 10 of everything (posts in 
 threads in the group, posts matching the search, watched threads with replies, notifications),
 one with 100, by up to 25 different members with reactions. A signed-in member opens each page
 once, then again; the second view is counted (the first may also write read state or mark
-notifications read: those counts are under the table). Every statement the app sends to
-the database is counted, through an SQLAlchemy `before_cursor_execute` listener on its engine.
+notifications read: those counts are under the table). The second view of a thread, group
+or search page is its kept page (community/kept_pages.py); a third view, with everything
+kept forgotten first, counts the page rendered, as the first reader of a kind sees it.
+Every statement the app sends to the database is counted, through an SQLAlchemy
+`before_cursor_execute` listener on its engine.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ SIZES = (10, 100)
 THREAD_TARGET = 8
 
 
-def count_statements(app, site, verbose: bool = False) -> tuple[dict[str, int], dict[str, int], list[str]]:
-    """(repeat view counts, first view counts, the thread page's statements) for each page."""
+def count_statements(app, site, verbose: bool = False) -> tuple[dict, dict, list[str], dict]:
+    """(repeat view counts, first view counts, the thread page's statements, counts when
+    rendered with nothing kept) for each page."""
     from community.extensions import db
+    from community.forums import fragments
 
     with app.app_context():
         engine = db.engine
@@ -33,25 +38,28 @@ def count_statements(app, site, verbose: bool = False) -> tuple[dict[str, int], 
 
     client = app.test_client()
     sign_in_client(client, site.reader, site.password)
-    first, repeat, thread_sql = {}, {}, []
+    first, repeat, rendered, thread_sql = {}, {}, {}, []
     event.listen(engine, "before_cursor_execute", listener)
     try:
         for name, path in site.pages().items():
-            for counts in (first, repeat):
+            for counts in (first, repeat, rendered):
+                if counts is rendered:
+                    with app.app_context():
+                        fragments.forget_all()
                 seen.clear()
                 response = client.get(path)
                 if response.status_code != 200:
                     raise BenchmarkFailed(f"{path} answered {response.status_code}")
                 counts[name] = len(seen)
-            if name == "thread":
-                thread_sql = list(seen)
+                if name == "thread" and counts is repeat:
+                    thread_sql = list(seen)
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    return repeat, first, thread_sql
+    return repeat, first, thread_sql, rendered
 
 
 def run(options: Options):
-    found: dict[int, tuple[dict[str, int], dict[str, int], list[str]]] = {}
+    found: dict[int, tuple] = {}
     for size in SIZES:
         url = database_url("sqlite", options.workdir, f"sql_{size}")
         app = make_app(url, options.workdir)
@@ -68,6 +76,20 @@ def run(options: Options):
             found[small][0][page],
             Target(1.0, at_least=False),
         )
+    for page in ("thread", "group", "search"):
+        yield Row(
+            f"sql: {page} page statements rendered (nothing kept), {large} vs {small} items",
+            found[large][3][page],
+            "",
+            found[small][3][page],
+            Target(1.0, at_least=False),
+        )
+    yield Row(
+        f"sql: thread page statements rendered, at {large} items",
+        found[large][3]["thread"],
+        "",
+        target=Target(THREAD_TARGET, at_least=False, on="figure"),
+    )
     yield Row(
         f"sql: thread page statements at {large} items",
         found[large][0]["thread"],

@@ -32,8 +32,10 @@ from markupsafe import Markup
 from community.database import utcnow
 
 MAX_ENTRIES = 2_000
-MAX_CHARACTERS = 50_000_000  # per kind of part and process: about 100 MB at most
+MAX_CHARACTERS = 20_000_000  # per kind of part and process: 20-80 MB (Python: 1, 2 or 4 bytes a character)
 BLOCKS = ("title", "head", "content", "scripts")  # base.html's blocks, in the order it has them
+MAX_WORDS = 200  # of a search kept: longer ones are rendered each time (the search reads 200)
+SHELL_TEMPLATE = "_kept_layout.html"  # base.html with empty blocks: a reader's layout alone
 
 _NONCE = secrets.token_hex(12)
 _TOKEN = f"\x00csrf-{_NONCE}\x00"
@@ -59,6 +61,8 @@ class Kept:
             return found[0]
 
     def put(self, key: Hashable, value, size: int) -> None:
+        if size > self.characters:
+            return  # it would only push everything else out, and then itself
         with _lock:
             if key in self._items:  # a page that outlived its times, rendered again
                 self.size -= self._items.pop(key)[1]
@@ -113,7 +117,9 @@ def _frozen(value):
 def _shell_key() -> tuple | None:
     """Everything base.html shows around the blocks: the values the context processors give
     it (the header's links and counts, the reader's theme, text size, zone and standing
-    notice), the reader, and the address. None: this layout cannot be kept."""
+    notice), the reader, and what it reads of the address (which header link is the current
+    page's; on search, the words). One reader's layout is then the same on every thread.
+    None: this layout cannot be kept."""
     values: dict = {}
     current_app.update_template_context(values)
     try:
@@ -127,8 +133,11 @@ def _shell_key() -> tuple | None:
     except TypeError:
         return None
     reader = (current_user.id, current_user.username) if current_user.is_authenticated else None
-    search = request.args.get("q", "") if request.endpoint == "forums.search" else ""
-    return shown, reader, request.path, request.endpoint, search
+    here = tuple(href for _, href in values.get("nav_links", ()) if request.path.startswith(href))
+    words = request.args.get("q", "") if request.endpoint == "forums.search" else ""
+    if len(words) > MAX_WORDS:
+        return None
+    return shown, reader, here, request.endpoint == "forums.search", words
 
 
 @contextmanager
@@ -166,23 +175,37 @@ def _joined(shell: tuple[str, ...], body: tuple[str, ...]) -> str:
     return html.replace(_TOKEN, generate_csrf()) if _TOKEN in html else html
 
 
+def _layout(shell_key) -> tuple[str, ...] | None:
+    """The reader's layout alone, rendered from SHELL_TEMPLATE and kept: a kind of reader's
+    kept page, for a reader who has not had this layout yet."""
+    with _marked():
+        split = _split(render_template(SHELL_TEMPLATE))
+    if split is None:
+        return None
+    kept("shell").put(shell_key, split[0], sum(map(len, split[0])))
+    return split[0]
+
+
 def render(
     template: str,
     body_key: Hashable | None,
     context: Callable[[], tuple[dict, object, datetime | None]],
+    key_now: Callable[[], Hashable] | None = None,
 ) -> tuple[str, object]:
     """The page `template` renders, kept for `body_key` (None: not kept), and the view's
     facts about it. `context()` gives (the template's values, facts the view needs whether
     the page was kept or not, when what the body shows may change by itself: a time that
-    reads "5 minutes ago"); a kept body is used until then."""
+    reads "5 minutes ago"); a kept body is used until then. `key_now()`, asked after a
+    render, makes the key again from the database: a page rendered while what it shows
+    changed is shown but not kept, so no page is kept under a key it does not match."""
     if body_key is None or "_flashes" in session or (shell_key := _shell_key()) is None:
         values, facts, _ = context()
         return render_template(template, **values), facts
-    body_key = (template, body_key)
-    shell, body = kept("shell").get(shell_key), kept("body").get(body_key)
+    full_key = (template, body_key)
+    shell, body = kept("shell").get(shell_key), kept("body").get(full_key)
     if body is not None and body[2] is not None and body[2] <= utcnow():
         body = None
-    if shell is not None and body is not None:
+    if body is not None and (shell is not None or (shell := _layout(shell_key)) is not None):
         return _joined(shell, body[0]), body[1]
     with _marked():
         values, facts, good_until = context()
@@ -192,5 +215,6 @@ def render(
         return _joined((_MARK.sub("", rendered),), ()), facts
     shell, blocks = split
     kept("shell").put(shell_key, shell, sum(map(len, shell)))
-    kept("body").put(body_key, (blocks, facts, good_until), sum(map(len, blocks)))
+    if key_now is None or key_now() == body_key:
+        kept("body").put(full_key, (blocks, facts, good_until), sum(map(len, blocks)))
     return _joined(shell, blocks), facts

@@ -28,7 +28,7 @@ from community.database import utcnow
 from community.forums.models import REACTIONS, Post
 
 MAX_ENTRIES = 5_000
-MAX_CHARACTERS = 20_000_000  # of kept markup per kind of piece and process: about 40 MB at most
+MAX_CHARACTERS = 20_000_000  # of kept markup per kind of piece and process: 20-80 MB (1-4 bytes a character)
 # Stand-ins while a frame is rendered: the reader's CSRF token changes with every page, and
 # the header and body are kept apart, so neither is stored in the frame.
 _TOKEN = "\x00csrf\x00"

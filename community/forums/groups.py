@@ -7,7 +7,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from community import events
@@ -107,44 +107,60 @@ def group_by_slug(slug: str) -> Group | None:
 
 
 @cache
-def _reader_in_group_statement():
-    group, member = bindparam("group_id"), bindparam("member_id")
+def _group_for_reader_statement():
+    member = bindparam("member_id")
     return select(
-        exists().where(Membership.group_id == group, Membership.user_id == member),
-        exists().where(Thread.group_id == group, Thread.author_id == member, Thread.state != PUBLISHED),
+        Group,
+        exists().where(Membership.group_id == Group.id, Membership.user_id == member),
+        exists().where(Thread.group_id == Group.id, Thread.author_id == member, Thread.state != PUBLISHED),
+    ).where(Group.slug == bindparam("slug"))
+
+
+def group_for_reader(slug: str, reader) -> tuple[Group | None, bool, bool]:
+    """(the group; whether the member joined it; whether it has threads of theirs listed
+    only for them, held or hidden): what makes a group's page theirs, beside their rights,
+    in one statement."""
+    if not is_member(reader):
+        return group_by_slug(slug), False, False
+    row = db.session.execute(_group_for_reader_statement(), {"slug": slug, "member_id": reader.id}).first()
+    return (row[0], bool(row[1]), bool(row[2])) if row else (None, False, False)
+
+
+@cache
+def _group_revision_statement():
+    return select(Group.revision).where(Group.id == bindparam("group_id"))
+
+
+def group_revision(group_id: int) -> int | None:
+    """The group's revision as the database has it now (not as the session loaded it)."""
+    return db.session.scalar(_group_revision_statement(), {"group_id": group_id})
+
+
+@cache
+def _search_state_statement(for_member: bool):
+    """Every group as search shows it, with its revision; the sum of the threads' revisions,
+    which grows with every change to any post, reaction or name shown with them; and for a
+    member, whether they have threads only they can find (held or hidden): one statement."""
+    unlisted = (
+        exists().where(Thread.author_id == bindparam("member_id"), Thread.state != PUBLISHED)
+        if for_member
+        else literal(False)
     )
+    posts = select(func.coalesce(func.sum(Thread.revision), 0)).scalar_subquery()
+    columns = (Group.id, Group.slug, Group.name, Group.position, Group.visibility, Group.archived_at)
+    return select(*columns, Group.revision, posts, unlisted).order_by(Group.id)
 
 
-def reader_in_group(group: Group, reader) -> tuple[bool, bool]:
-    """(whether the member joined the group; whether it has threads of theirs listed only
-    for them, held or hidden): what makes a group's page theirs, beside their rights."""
-    joined, unlisted = db.session.execute(
-        _reader_in_group_statement(), {"group_id": group.id, "member_id": reader.id}
-    ).one()
-    return bool(joined), bool(unlisted)
-
-
-@cache
-def _groups_state_statement():
-    return select(
-        Group.id, Group.slug, Group.name, Group.position, Group.visibility, Group.archived_at, Group.revision
-    ).order_by(Group.id)
-
-
-def groups_state() -> tuple:
-    """Every group as lists and search show it, with its revision: a change to any thread or
-    post shown anywhere makes a new one."""
-    return tuple(tuple(row) for row in db.session.execute(_groups_state_statement()))
-
-
-@cache
-def _unlisted_statement():
-    return select(exists().where(Thread.author_id == bindparam("member_id"), Thread.state != PUBLISHED))
-
-
-def has_unlisted_threads(reader) -> bool:
-    """Whether the member has threads only they (and moderators) can find: held or hidden."""
-    return bool(db.session.scalar(_unlisted_statement(), {"member_id": reader.id}))
+def search_state(reader) -> tuple[tuple, int, bool]:
+    """(every group with its revision, the threads' revisions summed, whether the member has
+    threads only they can find): what search results are kept by."""
+    member = is_member(reader)
+    rows = db.session.execute(
+        _search_state_statement(member), {"member_id": reader.id} if member else {}
+    ).all()
+    if not rows:
+        return (), 0, False
+    return tuple(tuple(row[:-2]) for row in rows), rows[0][-2], bool(rows[0][-1])
 
 
 def my_group_ids(user) -> set[int]:

@@ -183,6 +183,16 @@ def reactions_for(posts: list[Post], viewer) -> dict[int, list[ReactionSummary]]
 
 
 @cache
+def _revision_statement():
+    return select(Thread.revision).where(Thread.id == bindparam("thread_id"))
+
+
+def thread_revision(thread_id: int) -> int | None:
+    """The thread's revision as the database has it now (not as the session loaded it)."""
+    return db.session.scalar(_revision_statement(), {"thread_id": thread_id})
+
+
+@cache
 def _own_in_thread_statement():
     """The reader's reactions in a thread ("r"), a row if they wrote in it ("p"), whom they
     block ("b") and the words they mute ("w"): one statement."""

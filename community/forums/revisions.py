@@ -25,10 +25,10 @@ _THREADS_OF_MEMBER = (
 )
 _BUMP = "UPDATE threads SET revision = revision + 1 WHERE id"
 _BUMP_GROUP = "UPDATE groups SET revision = revision + 1 WHERE id"
-# What a group's page lists of each thread, and its revision: search shows posts, which the
-# groups' revisions then stand for (an edit, a hide, a new name).
+# What a group's page lists of each thread. Not the thread's revision: a reaction or an edit
+# does not change the group's page, and on PostgreSQL each raise holds the group's row until
+# its transaction ends. (Search keys by the sum of the threads' revisions.)
 THREAD_COLUMNS = (
-    "revision",
     "group_id",
     "author_id",
     "title",

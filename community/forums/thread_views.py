@@ -16,7 +16,15 @@ from community.forums import bp, fragments, permissions, services
 from community.forums import groups as forum_groups
 from community.forums.forms import ReplyForm
 from community.forums.models import Post, Thread
-from community.forums.reading import Reading, open_thread, own_in_thread, reactions_for, thread_page
+from community.forums.reading import (
+    Own,
+    Reading,
+    open_thread,
+    own_in_thread,
+    reactions_for,
+    thread_page,
+    thread_revision,
+)
 from community.moderation import blocking
 from community.paging import page_number
 from community.permissions import can
@@ -39,22 +47,25 @@ def thread(thread_id: int):
         if form.content_warning.data:
             form.content_warning.description = QUOTED_WARNING_HINT
         return render_thread(reading.thread, form, reading=reading)
-    return render_thread(reading.thread, None, reading=reading, kept_as=_kept_as(reading, reader))
+    kept_as, own = _kept_as(reading, reader)
+    return render_thread(reading.thread, None, reading=reading, kept_as=kept_as, own=own)
 
 
-def _kept_as(reading: Reading, reader) -> tuple | None:
+def _kept_as(reading: Reading, reader) -> tuple[tuple | None, Own | None]:
     """Everything the thread page's own blocks show, for keeping the page whole
     (community/kept_pages.py): the thread's revision stands for its posts, their authors and
     reactions; the rest is the thread, its group, this page, and what makes the page this
     reader's (their rights, reactions, posts, whom they block and which words they mute).
     None when the page is not kept: a moderator's (their tools list every group), and an
-    address that reopens a control or a content warning after a reload without JavaScript."""
+    address that reopens a control or a content warning after a reload without JavaScript.
+    With the key, the reader's own facts it was made from, which the page is rendered from."""
     if permissions.can_moderate(reader) or has_role(reader, "moderator"):
-        return None
+        return None, None
     if "focus" in request.args or "open" in request.args:
-        return None
+        return None, None
     thread, group = reading.thread, reading.thread.group
     theirs: tuple = ()
+    own = None
     if reader.is_authenticated:
         own = own_in_thread(thread.id, reader)
         theirs = (
@@ -69,7 +80,7 @@ def _kept_as(reading: Reading, reader) -> tuple | None:
             own.collapser.words,
         )
     clock = fragments.Clock.for_reader()
-    return (
+    key = (
         request.path,
         page_number(),
         thread.id,
@@ -90,6 +101,7 @@ def _kept_as(reading: Reading, reader) -> tuple | None:
         clock.year,
         theirs,
     )
+    return key, own
 
 
 @dataclass
@@ -144,10 +156,12 @@ def _rights(reader, post: Post) -> tuple[bool, bool, bool, bool, bool]:
     )
 
 
-def _post_rows(posts: list[Post], reader, opened: int | None = None) -> list[_PostRow]:
+def _post_rows(
+    posts: list[Post], reader, opened: int | None = None, own: Own | None = None
+) -> list[_PostRow]:
     signed_in = reader.is_authenticated
     reactions = reactions_for(posts, reader)
-    collapser = blocking.Collapser(reader) if signed_in else None
+    collapser = (own.collapser if own else blocking.Collapser(reader)) if signed_in else None
     clock = fragments.Clock.for_reader()
     # Of a post, the rules read its author (and their role), whether it is removed, its state
     # and its thread, which is the page's: posts alike in those get the same answers, so the
@@ -185,9 +199,12 @@ def render_thread(
     crisis: bool = False,
     reading: Reading | None = None,
     kept_as: tuple | None = None,
+    own: Own | None = None,
 ):
     """The thread page; after a post (a preview, a refusal, the crisis panel) too. With
-    `kept_as` (_kept_as), the page is kept whole for readers like this one."""
+    `kept_as` (_kept_as), the page is kept whole for readers like this one, rendered from
+    the reader's facts the key was made from (`own`)."""
+    assert form is None or kept_as is None, "a form made before the page is kept holds a real token"
     reader = current_user._get_current_object()
     reading = reading or open_thread(thread.id, reader)
 
@@ -207,7 +224,7 @@ def render_thread(
         values = dict(
             thread=thread,
             posts=posts,
-            posts_html=fragments.post_articles(_post_rows(posts.items, reader, page.opened), page),
+            posts_html=fragments.post_articles(_post_rows(posts.items, reader, page.opened, own), page),
             form=form or (ReplyForm() if can_reply else None),  # made only when the page is rendered
             preview_html=preview_html,
             watching=reading.watching,
@@ -224,7 +241,10 @@ def render_thread(
         changes = [times.ago_changes_at(created, now) for created in shown]
         return values, max(shown, default=None), min(changes, default=None)
 
-    html, newest = kept_pages.render("forums/thread.html", kept_as, context)
+    def key_now():  # the revision read again: posts changed while this page was rendered?
+        return kept_as if thread_revision(thread.id) == thread.revision else None
+
+    html, newest = kept_pages.render("forums/thread.html", kept_as, context, key_now)
     # Read up to the newest post shown, not the newest in the thread.
     if newest is not None and services.mark_reading_read(reading, reader, newest) and status == 200:
         unit_of_work.commit_if_possible("how far a member has read")

@@ -110,7 +110,9 @@ def groups():
 
 @bp.route("/groups/<slug>/")
 def group(slug: str):
-    group = _readable_group(slug)
+    group, joined, unlisted = forum_groups.group_for_reader(slug, current_user)
+    if group is None:
+        abort(404)
     readable = permissions.can_read_group(current_user, group)
 
     def context():
@@ -127,10 +129,15 @@ def group(slug: str):
         )
         return values, None, min(changes, default=None)
 
-    return kept_pages.render("forums/group.html", _group_kept_as(group, readable), context)[0]
+    def key_now():  # made again from the database: did its threads change during the render?
+        _, *own = forum_groups.group_for_reader(slug, current_user)
+        return _group_kept_as(group, readable, *own, revision=forum_groups.group_revision(group.id))
+
+    kept_as = _group_kept_as(group, readable, joined, unlisted)
+    return kept_pages.render("forums/group.html", kept_as, context, key_now)[0]
 
 
-def _group_kept_as(group, readable: bool) -> tuple:
+def _group_kept_as(group, readable: bool, joined: bool, unlisted: bool, revision: int | None = None) -> tuple:
     """Everything the group page's own blocks show (community/kept_pages.py): the group's
     revision stands for its threads and their people; the rest is the group, this page, and
     what makes it this reader's (their rights, whether they joined, threads listed only for
@@ -138,13 +145,12 @@ def _group_kept_as(group, readable: bool) -> tuple:
     reader = current_user._get_current_object()
     theirs: tuple = ()
     if reader.is_authenticated:
-        joined, unlisted = forum_groups.reader_in_group(group, reader)
         theirs = (reader.id if unlisted else None, reader.role, standing.may_write(reader), joined)
     return (
         request.path,
         page_number(),
         group.id,
-        group.revision,
+        group.revision if revision is None else revision,
         group.slug,
         group.name,
         group.description,
@@ -420,25 +426,30 @@ def search():
             min((times.ago_changes_at(r.post.created_at, now) for r in results), default=None),
         )
 
-    return kept_pages.render("forums/search.html", _search_kept_as(query, group), context)[0]
+    return kept_pages.render(
+        "forums/search.html",
+        _search_kept_as(query, group),
+        context,
+        lambda: _search_kept_as(query, group),  # made again: did anything change during the render?
+    )[0]
 
 
 def _search_kept_as(query: str, group) -> tuple:
-    """Everything the search page's own blocks show (community/kept_pages.py): the groups'
-    revisions stand for every thread and post in them and their people; the rest is the
-    words, the page, and what the reader may find (members-only groups, their own threads
-    waiting for a moderator, everything for a moderator)."""
+    """Everything the search page's own blocks show (community/kept_pages.py): the groups as
+    they are and the sum of the threads' revisions stand for every thread and post and their
+    people; the rest is the words, the page, and what the reader may find (members-only
+    groups, their own threads waiting for a moderator, everything for a moderator)."""
     reader = current_user._get_current_object()
-    theirs: tuple = ()
-    if reader.is_authenticated:
-        theirs = (reader.role, reader.id if forum_groups.has_unlisted_threads(reader) else None)
+    groups, posts, unlisted = forum_groups.search_state(reader)
+    theirs = (reader.role, reader.id if unlisted else None) if reader.is_authenticated else ()
     clock = fragments.Clock.for_reader()
     return (
         request.path,
         query,
         group.id if group else None,
         page_number(),
-        forum_groups.groups_state(),
+        groups,
+        posts,
         reader.is_authenticated,
         clock.zone,
         clock.year,

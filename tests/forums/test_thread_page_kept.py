@@ -196,27 +196,46 @@ def test_a_change_made_in_sql_behind_the_apps_back_shows_at_once(app, client, se
     assert "admin (Admin)" in _article(_page(client, thread_id), post_id)
 
 
-def test_members_alike_share_the_page_and_each_has_their_own_header_and_token(app, client, auth, forum, seen):
+def test_members_alike_share_the_page_and_each_has_their_own_header_and_token(
+    app, client, auth, forum, seen, monkeypatch
+):
+    from community.forums import thread_views
+
     thread_id, _, _ = seen
     auth.logout()
     auth.login("newcomer")
     first = _page(client, thread_id)
-    bodies = _bodies(app)
     with app.app_context():
         from community.accounts.services import create_user
 
         create_user("second_reader", "second@example.org", "correct horse battery", trusted=False)
         db.session.commit()
+    rendered = []
+    real_page = thread_views.thread_page
+    monkeypatch.setattr(thread_views, "thread_page", lambda *a: rendered.append(a) or real_page(*a))
     second = app.test_client()
     second.post_form("/auth/login", {"login": "second_reader", "password": "correct horse battery"})
     page = second.get(f"/threads/{thread_id}").get_data(as_text=True)
-    assert _bodies(app) == bodies  # the newcomer's page, kept: only the header is this reader's
+    assert rendered == []  # the newcomer's page, kept: only the header is this reader's
     assert ">second_reader</a>" in page and ">newcomer</a>" not in page
     assert csrf_token_in(page) != csrf_token_in(first) and csrf_token_in(first) not in page
     assert len(set(re.findall(r'name="csrf_token" value="([^"]+)"', page))) == 1
     assert page.split('<main id="main"')[1].replace(csrf_token_in(page), "") == first.split(
         '<main id="main"'
     )[1].replace(csrf_token_in(first), "")
+
+
+def test_a_page_whose_posts_changed_while_it_was_rendered_is_not_kept(app, client, seen, monkeypatch):
+    from community.forums import thread_views
+
+    thread_id, _, _ = seen
+    with app.test_request_context():
+        from community.forums import fragments
+
+        fragments.forget_all()
+    monkeypatch.setattr(thread_views, "thread_revision", lambda thread_id: -1)  # raised meanwhile
+    assert "Short walks, then rest." in _page(client, thread_id)
+    assert _bodies(app) == 0
 
 
 def test_a_visitors_kept_page_sets_no_cookie(app, client, forum):
