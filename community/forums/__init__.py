@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("forums", __name__)
 
-from community.forums import admin_views, api, personal_data, thread_views, views  # noqa: E402,F401
+from community.forums import admin_views, api, list_views, personal_data, thread_views, views  # noqa: E402,F401

@@ -47,6 +47,11 @@ class Reading:
     thread: Thread
     read: ThreadRead | None
     watching: bool
+    # Whether anything of the reader's own touches the page: a post of theirs in the thread;
+    # a reaction of theirs in it, or anyone blocked, or a word muted (own_in_thread asks
+    # which only then).
+    wrote: bool = False
+    has_own: bool = False
 
 
 # The busiest statements are built once, with their values as parameters: building and
@@ -58,8 +63,15 @@ def _open_thread_statement(for_member: bool):
     statement = select(Thread).where(Thread.id == bindparam("thread_id")).options(joinedload(Thread.group))
     if not for_member:
         return statement
+    member = bindparam("viewer_id")
+    wrote = exists().where(Post.thread_id == Thread.id, Post.author_id == member)
+    reacted = exists().where(
+        Reaction.user_id == member, Reaction.post_id == Post.id, Post.thread_id == Thread.id
+    )
     return (
-        statement.add_columns(ThreadRead, ThreadWatch.watching)
+        statement.add_columns(
+            ThreadRead, ThreadWatch.watching, wrote, or_(reacted, blocking.blocks_or_words_exist(member))
+        )
         .outerjoin(
             ThreadRead,
             and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == bindparam("viewer_id")),
@@ -77,7 +89,7 @@ def open_thread(thread_id: int, viewer) -> Reading | None:
         return Reading(thread, None, False) if thread is not None else None
     values = {"thread_id": thread_id, "viewer_id": viewer.id}
     row = db.session.execute(_open_thread_statement(True), values).first()
-    return Reading(row[0], row[1], bool(row[2])) if row is not None else None
+    return Reading(row[0], row[1], bool(row[2]), bool(row[3]), bool(row[4])) if row is not None else None
 
 
 class _ViewerAsParameter:
@@ -217,10 +229,14 @@ class Own:
     collapser: blocking.Collapser
 
 
-def own_in_thread(thread_id: int, reader) -> Own:
+def own_in_thread(reading: Reading, reader) -> Own:
+    """The reader's own facts in a thread opened with open_thread: asked only when it found
+    some (most readers have none: no statement then)."""
+    if not reading.has_own:
+        return Own((), reading.wrote, blocking.Collapser(reader, rows=[]))
     rows: dict[str, list] = {"r": [], "p": [], "b": [], "w": []}
     for tag, number, text in db.session.execute(
-        _own_in_thread_statement(), {"thread_id": thread_id, "member_id": reader.id}
+        _own_in_thread_statement(), {"thread_id": reading.thread.id, "member_id": reader.id}
     ):
         rows[tag].append((number, text))
     return Own(tuple(sorted(rows["r"])), bool(rows["p"]), blocking.Collapser(reader, rows["b"] + rows["w"]))

@@ -67,7 +67,7 @@ def _kept_as(reading: Reading, reader) -> tuple[tuple | None, Own | None]:
     theirs: tuple = ()
     own = None
     if reader.is_authenticated:
-        own = own_in_thread(thread.id, reader)
+        own = own_in_thread(reading, reader)
         theirs = (
             reader.id if own.wrote or thread.author_id == reader.id else None,
             reader.role,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 
 import regex
-from sqlalchemy import Integer, String, bindparam, delete, literal, select, union_all
+from sqlalchemy import Integer, String, bindparam, delete, exists, literal, or_, select, union_all
 
 from community.database import insert_once, utcnow
 from community.extensions import db
@@ -105,6 +105,12 @@ def blocks_and_words_selects(tag: bool = False):
         select(*first, Block.blocked_id, literal(None, String)).where(Block.blocker_id == member),
         select(*second, literal(None, Integer), MutedWord.word).where(MutedWord.user_id == member),
     )
+
+
+def blocks_or_words_exist(member):
+    """Whether the member (a column or parameter) blocked anyone or muted any word, as a
+    condition another statement can carry."""
+    return or_(exists().where(Block.blocker_id == member), exists().where(MutedWord.user_id == member))
 
 
 @cache
