@@ -55,10 +55,6 @@ WAIT_FOR_WRITER = 120  # seconds without news from the writer before the test gi
 _names = itertools.count(1)
 
 # Runs before any script of the page: any call of these, from any payload, is recorded.
-# Its own xdist group, beside the other browser tests rather than after them (as the
-# directory's): it opens no socket, so the Socket.IO app a process binds to is moot.
-pytestmark = pytest.mark.xdist_group("forums-xss")
-
 TRAP_SCRIPT = """
 window.__xss = [];
 for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
