@@ -182,6 +182,10 @@ class Server(GunicornServer):
         )
         if status != 302:
             raise BenchmarkFailed(f"{site.reader} could not sign in over HTTP ({status})")
+        jar = cookies_from(headers, jar)
+        # A browser keeps what the first page sets (the session's form token): without it,
+        # every page under load would make a token and sign a new cookie, as no member's does.
+        _, headers, _ = self.get("/", cookie_header(jar))
         return cookie_header(cookies_from(headers, jar))
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from community.config import INSTANCE_PATH, PROJECT_ROOT, Config
+from community.config import INSTANCE_PATH, PROJECT_ROOT, Config, engine_options
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -35,6 +35,8 @@ def configure(app: Flask, config: type | dict | None) -> None:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    if app.config["SQLALCHEMY_ENGINE_OPTIONS"] is None:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.debug or app.testing:
         app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or "dev-only-secret-key"
     else:
@@ -121,8 +123,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from community.security import HostCase, refuse_nul_bytes, set_security_headers
+    from community.security import HostCase, VerifiedCookies, refuse_nul_bytes, set_security_headers
 
+    app.session_interface = VerifiedCookies()
     app.wsgi_app = HostCase(app.wsgi_app)
     app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)

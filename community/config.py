@@ -27,12 +27,26 @@ def _database_url() -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """One process's pool: a connection for each of gunicorn's threads (with the default 5,
+    and 10 more opened and closed as needed, 16 busy threads kept opening and closing them),
+    each checked before use on a database server, which can drop it (a restart, an idle
+    timeout). A SQLite file's connections never drop: there the check was one statement more
+    on every page. An in-memory SQLite database keeps Flask-SQLAlchemy's single connection."""
+    pool = {"pool_size": int(os.environ.get("GUNICORN_THREADS", "16")), "max_overflow": 8}
+    if not url.startswith("sqlite"):
+        return {**pool, "pool_pre_ping": True}
+    if url in ("sqlite://", "sqlite:///") or ":memory:" in url or "mode=memory" in url:
+        return {}
+    return pool
+
+
 class Config:
     DEBUG = _bool("FLASK_DEBUG")
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = None  # chosen by the database (engine_options) unless set
 
     # Forms: tokens live as long as the session so a slow writer never loses a post.
     WTF_CSRF_TIME_LIMIT = None

@@ -330,3 +330,34 @@ def test_a_quote_of_an_impossible_post_is_ignored(client, auth):
         thread_id = thread.id
     auth.login()
     assert client.get(f"/threads/{thread_id}?quote=99999999999999999999").status_code == 200
+
+
+def test_a_session_cookie_checked_once_still_ends_with_its_lifetime(client, auth, app, monkeypatch):
+    """Each cookie's signature is checked once per process (security.VerifiedCookies), and a
+    cookie kept that way still stops opening the session once its lifetime has passed."""
+    import time
+
+    auth.login()
+    assert client.get("/settings").status_code == 200
+    assert client.get("/settings").status_code == 200  # the same cookie, already checked
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + lifetime + 60)
+    response = client.get("/settings")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_changed_session_cookie_opens_nothing(client, auth, app):
+    auth.login()
+    assert client.get("/settings").status_code == 200
+    name = app.config["SESSION_COOKIE_NAME"]
+    value = client.get_cookie(name).value
+    client.set_cookie(name, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    response = client.get("/settings")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_form_with_a_nul_byte_gets_400(client, auth):
+    auth.login()
+    response = client.post_form("/settings", {"bio": "a\x00b"}, page="/settings")
+    assert response.status_code == 400
