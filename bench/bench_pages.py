@@ -8,7 +8,9 @@ apart). Any resource the page would load from another host is counted: the targe
 
 Then the in-process cost: milliseconds per thread page (and group page and search) beside
 /guidelines, a member's plain page through the same stack, and the thread page with nothing
-kept (each post's pieces rendered again, as for the first reader after a change).
+kept (each post's pieces rendered again, as for the first reader after a change). Last, the
+CPU a request costs when 16 threads (gunicorn's) make requests at once, beside one thread
+alone, for /guidelines and the thread page: what sharing one interpreter adds.
 `--profile` adds cProfile's top functions over repeated thread page renders.
 """
 
@@ -18,6 +20,8 @@ import cProfile
 import io
 import pstats
 import re
+import threading
+import time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -125,6 +129,42 @@ def cold_ms(app, client, pages: dict[str, str]) -> float:
     return min(per_call_ms(cold_view, 20) for _ in range(3))
 
 
+def cpu_ms_per_request(clients: list, path: str, requests: int) -> float:
+    """The process's CPU time per request while len(clients) threads each make `requests`
+    requests for `path` at once (each its own signed-in client): what a request costs when
+    it shares the interpreter with others, as under gunicorn's threads."""
+    for client in clients:
+        fetch(client, path)
+
+    def reader(client):
+        for _ in range(requests):
+            client.get(path)
+
+    threads = [threading.Thread(target=reader, args=(client,)) for client in clients]
+    start = time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return (time.process_time() - start) / (requests * len(clients)) * 1000
+
+
+def shared_interpreter_rows(options: Options, app, site, pages: dict[str, str]):
+    """CPU per request, 16 threads at once against one: the overhead the HTTP figures carry
+    and an in-process, one-reader figure does not (bench/README.md, What stands in the way)."""
+    threads = options.gunicorn_threads
+    clients = []
+    for _ in range(threads):
+        client = app.test_client()
+        sign_in_client(client, site.reader, site.password)
+        clients.append(client)
+    requests = 5 if options.quick else 150
+    for name, path in (("a member's plain page", "/guidelines"), ("thread page", pages["thread"])):
+        alone = min(cpu_ms_per_request(clients[:1], path, requests * 4) for _ in range(3))
+        shared = min(cpu_ms_per_request(clients, path, requests) for _ in range(3))
+        yield Row(f"in process: {name}, CPU a request, {threads} threads vs 1", shared, "ms", alone)
+
+
 def run(options: Options):
     url, site = shared_site(options)
     app = make_app(url, options.workdir)
@@ -167,6 +207,7 @@ def run(options: Options):
         yield Row(f"in process: {name} page vs /guidelines", best_ms(pages[name]), "ms", plain)
     cold = cold_ms(app, client, pages)
     yield Row("in process: thread page, nothing kept, vs /guidelines", cold, "ms", plain)
+    yield from shared_interpreter_rows(options, app, site, pages)
 
     if options.profile:
         yield Note(
