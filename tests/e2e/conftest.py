@@ -15,6 +15,9 @@ from tests.conftest import make_app
 from tests.helpers import PASSWORD, skip_or_fail
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# As long as a page's actions may take (set_default_timeout below): in CI a page can wait
+# behind the XSS corpus tests in the other worker, and Playwright's own 5 s was once too short.
+EXPECT_TIMEOUT_MS = 10_000
 # Without these, Chromium keeps trying to reach Google's hosts, which this closed network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -62,9 +65,10 @@ def browser():
     if not os.path.exists(CHROMIUM):
         skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         skip_or_fail("the playwright package is not installed (make test installs it)")
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -125,7 +129,7 @@ def _watched_page(context, live_server):
     """A tab that fails the test on a page error, a console error or a request to another
     host (PageWatch)."""
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(EXPECT_TIMEOUT_MS)
     watch = PageWatch(page, live_server)
     page.watch = watch
     yield page

@@ -57,10 +57,14 @@ async ([paths, allowed]) => {
   const inspect = """
     + INSPECT_SCRIPT.strip()
     + """;
-  const seen = [];
-  for (const path of paths) {
+  // All of the batch asked for at once: the server renders while the tab inspects.
+  const pages = paths.map(async (path) => {
     const response = await fetch(path, {credentials: "same-origin"});
-    const html = await response.text();
+    return [response.status, await response.text()];
+  });
+  const seen = [];
+  for (const [index, path] of paths.entries()) {
+    const [status, html] = await pages[index];
     document.open();
     document.write(html);
     document.close();
@@ -68,7 +72,7 @@ async ([paths, allowed]) => {
     for (let waited = 0; document.readyState !== "complete" && waited < 2000; waited += 5) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    seen.push({path, status: response.status, ...inspect(allowed)});
+    seen.push({path, status, ...inspect(allowed)});
   }
   return seen;
 }
